@@ -1,0 +1,1 @@
+"""Wikitext -> RDF, faithful to the DBpedia extraction framework. Pure: no network, no disk."""
