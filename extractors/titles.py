@@ -2,8 +2,8 @@
 
 Rules (extraction-rules.md §1.4, after DBpedia's ``WikiUtil`` and ``WikiTitle``):
 
-* canonical title: underscores and a few exotic spaces become spaces, runs collapse, ends are trimmed,
-  the namespace prefix takes its canonical name and the first letter of the name is upper-cased;
+* canonical title: underscores and a few exotic spaces become spaces, runs collapse, ends are
+  trimmed, the namespace prefix takes its canonical name, the name's first letter is upper-cased;
 * IRI encoding: spaces become ``_``; only control characters, ``"#%<>?[\\]^`{|}`` and U+007F-U+009F
   are percent-encoded (UTF-8, upper-case hex); everything else, non-ASCII included, stays literal;
 * decoding reverses the encoding: percent-decoding and ``_`` back to spaces.
@@ -59,7 +59,6 @@ ENGLISH_NAMESPACE_ALIASES: dict[str, int] = {
 
 class InvalidTitle(ValueError):
     """A string that cannot be a MediaWiki page title; the message says why."""
-
 
 
 # DBpedia's cleanSpace set: these become a space, then runs of spaces collapse.
@@ -148,7 +147,9 @@ def parse_title(text: str, namespaces: Namespaces = ENGLISH) -> Title:
         raise InvalidTitle("the title is empty")
     bad = _ILLEGAL.search(cleaned)
     if bad:
-        raise InvalidTitle(f"the title contains the character {bad.group()!r}, which titles may not")
+        raise InvalidTitle(
+            f"the title contains the character {bad.group()!r}, which titles may not"
+        )
     if _PERCENT_ESCAPE.search(cleaned):
         raise InvalidTitle("the title contains a percent-escape (%XX); decode it first")
     namespace, name = 0, cleaned
@@ -173,7 +174,7 @@ def canonical_title(text: str, namespaces: Namespaces = ENGLISH) -> str:
 def parse_link_target(target: str, namespaces: Namespaces = ENGLISH) -> Title:
     """Parse a ``[[link]]`` target: entities and %XX decoded, the ``#section`` split off.
 
-    A target that is only a fragment (``[[#History]]``) has an empty name; the caller supplies the page.
+    A target that is only a fragment (``[[#History]]``) has an empty name.
     """
     decoded = unquote(html.unescape(target), errors="replace")
     page, _, fragment = decoded.partition("#")
@@ -209,9 +210,12 @@ def resource_iri(title: str | Title, base: str = RESOURCE_BASE) -> str:
 
 def title_from_iri(iri: str, base: str = RESOURCE_BASE) -> str:
     """The title a resource IRI (or its encoded local name) denotes; InvalidTitle if none."""
-    local = iri[len(base) :] if iri.startswith(base) else iri
-    if "/" in local and iri.startswith(("http://", "https://")):
+    if iri.startswith(base):
+        local = iri[len(base) :]
+    elif "://" in iri:
         raise InvalidTitle(f"{iri!r} is not a resource IRI under {base}")
+    else:
+        local = iri
     try:
         text = wiki_decode(local)
     except UnicodeDecodeError as exc:

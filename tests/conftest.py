@@ -6,8 +6,13 @@ where a missing prerequisite is a failure.
 
 from __future__ import annotations
 
+import importlib
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -29,3 +34,87 @@ def shared_data() -> Path:
     if not (path / "dbpedia").is_dir():
         unavailable(f"the shared test data is not at {path}")
     return path
+
+
+# --- real services on 127.0.0.1 (scripts/mediawiki_testbed.py, scripts/redis_testbed.py) ---
+
+SCRIPTS_DIR = PROJECT_ROOT / "scripts"
+
+
+def _testbed_module(name: str) -> ModuleType:
+    """Import a module from scripts/ (a directory of runnable scripts, not a package)."""
+    if str(SCRIPTS_DIR) not in sys.path:
+        sys.path.insert(0, str(SCRIPTS_DIR))
+    return importlib.import_module(name)
+
+
+def require_mediawiki() -> ModuleType:
+    """scripts/mediawiki_testbed.py, once php (with pdo_sqlite) and MediaWiki are there."""
+    mw = _testbed_module("mediawiki_testbed")
+    if shutil.which("php") is None:
+        unavailable("php is not installed (apt-get install php-cli php-sqlite3)")
+    if not (mw.MEDIAWIKI_DIR / "maintenance" / "install.php").is_file():
+        unavailable(f"MediaWiki is not installed at {mw.MEDIAWIKI_DIR} (apt-get install mediawiki)")
+    probe = subprocess.run(
+        ["php", "-r", "exit(extension_loaded('pdo_sqlite') ? 0 : 1);"],
+        capture_output=True,
+        check=False,
+    )
+    if probe.returncode != 0:
+        unavailable("php has no pdo_sqlite (apt-get install php-sqlite3)")
+    return mw
+
+
+def mediawiki_exports(shared_data: Path) -> tuple[list[Path], list[Path]]:
+    """The exports the MediaWiki testbed serves: (Wikipedia pages, mappings wiki pages).
+
+    The Wikipedia pages are imported with link table updates (tests read backlinks); the
+    mappings wiki pages need none and are imported with ``--no-updates``.
+    """
+    wikipedia = [
+        *sorted((shared_data / "wikipedia" / "gensim").glob("*.bz2")),
+        shared_data / "dbpedia" / "minidump_en_wiki.xml.bz2",
+    ]
+    mappings = [
+        shared_data / "dbpedia" / "Mapping_en.xml",
+        shared_data / "dbpedia" / "ontology.xml",
+    ]
+    return wikipedia, mappings
+
+
+@pytest.fixture(scope="session")
+def mediawiki_api(shared_data: Path):
+    """The api.php URL of one real MediaWiki for the session, serving the real Wikipedia pages of
+    shared_data (gensim dumps + DBpedia minidump) and the DBpedia mappings wiki (ontology and
+    Mapping_en pages, namespaces 200-205). Starting it with all imports takes about a minute.
+
+    For fast local iteration, start one yourself and point the tests at it:
+        python scripts/mediawiki_testbed.py start --dir /tmp/mw --mappings-namespaces \\
+            ../shared/data/wikipedia/gensim/*.bz2 ../shared/data/dbpedia/minidump_en_wiki.xml.bz2 \\
+            --no-updates ../shared/data/dbpedia/Mapping_en.xml \\
+            --no-updates ../shared/data/dbpedia/ontology.xml
+        export DBOD_TESTBED_API=$(cat /tmp/mw/api_url)    # used as is, nothing is started
+        ...
+        python scripts/mediawiki_testbed.py stop --dir /tmp/mw
+    """
+    external = os.environ.get("DBOD_TESTBED_API")
+    if external:
+        yield external
+        return
+    mw = require_mediawiki()
+    wikipedia, mappings = mediawiki_exports(shared_data)
+    for path in (*wikipedia, *mappings):
+        if not path.is_file():
+            unavailable(f"missing test data: {path}")
+    with mw.MediaWikiTestbed() as testbed:
+        yield testbed.start([*wikipedia, *mappings], mw.MAPPINGS_NAMESPACES, no_updates=mappings)
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """``redis://127.0.0.1:PORT/0`` of a real redis-server (no persistence) for the session."""
+    if shutil.which("redis-server") is None:
+        unavailable("redis-server is not installed (apt-get install redis-server)")
+    rt = _testbed_module("redis_testbed")
+    with rt.RedisTestbed() as testbed:
+        yield testbed.start()

@@ -1,0 +1,88 @@
+"""One settings object, read from command-line flags and the environment, used everywhere."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+DEFAULT_SOURCE = "https://en.wikipedia.org/w/api.php"
+DEFAULT_MAPPINGS = "https://mappings.dbpedia.org/api.php"
+DUMP_PREFIX = "dump:"
+
+#: the environment variable of each setting
+ENVIRONMENT = {
+    "source": "DBOD_SOURCE",
+    "mappings": "DBOD_MAPPINGS",
+    "cache_dir": "DBOD_CACHE_DIR",
+    "lang": "DBOD_LANG",
+}
+
+_LANG = re.compile(r"^[a-z]{2,3}(-[a-z0-9]+)*$")
+
+
+class SettingsError(ValueError):
+    """A setting has a value that cannot work; the message names the setting."""
+
+
+def default_cache_dir(env: Mapping[str, str] = os.environ) -> Path:
+    """``$XDG_CACHE_HOME/dbod``, else ``~/.cache/dbod``."""
+    base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "dbod"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where pages come from, where mappings come from, where the cache lives, which language.
+
+    ``source`` is a MediaWiki Action API URL or ``dump:PATH`` (an XML export);
+    ``mappings`` is an Action API URL of a mappings wiki or a directory of XML exports.
+    """
+
+    source: str = DEFAULT_SOURCE
+    mappings: str = DEFAULT_MAPPINGS
+    cache_dir: Path = field(default_factory=default_cache_dir)
+    lang: str = "en"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cache_dir", Path(self.cache_dir).expanduser())
+        if not (_is_http_url(self.source) or self.source.startswith(DUMP_PREFIX)):
+            raise SettingsError(
+                f"source {self.source!r} is neither an http(s) Action API URL nor dump:PATH"
+            )
+        if self.source.startswith(DUMP_PREFIX) and not self.source[len(DUMP_PREFIX) :]:
+            raise SettingsError("source 'dump:' names no file")
+        if not (_is_http_url(self.mappings) or Path(self.mappings).expanduser().is_dir()):
+            raise SettingsError(
+                f"mappings {self.mappings!r} is neither an http(s) Action API URL nor a directory"
+            )
+        if not _LANG.match(self.lang):
+            raise SettingsError(f"lang {self.lang!r} is not a Wikipedia language code")
+
+    @property
+    def dump_path(self) -> Path | None:
+        """The dump file when ``source`` is ``dump:PATH``, else None."""
+        if self.source.startswith(DUMP_PREFIX):
+            return Path(self.source[len(DUMP_PREFIX) :]).expanduser()
+        return None
+
+    @classmethod
+    def load(cls, env: Mapping[str, str] = os.environ, **flags: object) -> Settings:
+        """Defaults, overridden by the environment, overridden by flags that are not None."""
+        values: dict[str, object] = {
+            name: env[variable] for name, variable in ENVIRONMENT.items() if variable in env
+        }
+        if "cache_dir" not in values:
+            values["cache_dir"] = default_cache_dir(env)
+        values.update({name: value for name, value in flags.items() if value is not None})
+        return cls(**values)  # type: ignore[arg-type]
+
+    def with_(self, **changes: object) -> Settings:
+        """A copy with some settings changed."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _is_http_url(value: str) -> bool:
+    return value.startswith(("http://", "https://")) and len(value) > len("https://")

@@ -1,0 +1,1 @@
+"""Where page records come from: MediaWiki XML dumps (and, later, the live wiki)."""

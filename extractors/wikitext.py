@@ -1,0 +1,126 @@
+"""Wikitext helpers shared by every extractor: parsing, template names and parameters, plain text.
+
+Parsing uses mwparserfromhell with ``skip_style_tags=True`` so that ``''`` and ``'''`` stay in the
+text, as in DBpedia's own parser; the plain-text rules are DBpedia's ``StringParser``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+
+import mwparserfromhell
+from mwparserfromhell.nodes import (
+    Comment,
+    ExternalLink,
+    Heading,
+    HTMLEntity,
+    Node,
+    Tag,
+    Template,
+    Text,
+    Wikilink,
+)
+from mwparserfromhell.wikicode import Wikicode
+
+__all__ = [
+    "Wikicode",
+    "flat_text",
+    "normalize_template_name",
+    "parse",
+    "plain_text",
+    "template_name",
+    "template_params",
+]
+
+_SPACES = re.compile(r"[\s_]+")
+_SMALL = re.compile(r"<small[^>]*>\(?(.*?)\)?</small>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<.*?>", re.DOTALL)
+_EMPHASIS = re.compile(r"'{2,}")
+_TEMPLATE_PREFIX = re.compile(r"^\s*template\s*:", re.IGNORECASE)
+_COMMENT = re.compile(r"<!--.*?(-->|$)", re.DOTALL)
+
+
+def parse(text: str) -> Wikicode:
+    """Parse wikitext (style tags stay text, as DBpedia's parser keeps them)."""
+    return mwparserfromhell.parse(text, skip_style_tags=True)
+
+
+def normalize_template_name(name: str) -> str:
+    """DBpedia's template-name normalization: ``infobox_settlement `` -> ``Infobox settlement``.
+
+    Comments are removed, a ``Template:`` prefix is dropped, underscores and runs of whitespace
+    become one space, the ends are trimmed and the first letter is upper-cased.
+    """
+    name = _TEMPLATE_PREFIX.sub("", _COMMENT.sub("", name))
+    name = _SPACES.sub(" ", name).strip()
+    return name[:1].upper() + name[1:]
+
+
+def template_name(template: Template) -> str:
+    """The normalized name of a template node."""
+    return normalize_template_name(str(template.name))
+
+
+def template_params(template: Template) -> dict[str, Wikicode]:
+    """Parameters by trimmed key; positional ones are "1", "2", …; a repeated key keeps the last."""
+    return {str(param.name).strip(): param.value for param in template.params}
+
+
+def flat_text(nodes: Iterable[Node] | Wikicode) -> str:
+    """Text as DBpedia's parser sees it: text and tags kept raw, link labels in place of links.
+
+    Templates, comments and headings are dropped; the contents of tags are flattened too.
+    """
+    out: list[str] = []
+    _flatten(nodes.nodes if isinstance(nodes, Wikicode) else nodes, out)
+    return "".join(out)
+
+
+def _flatten(nodes: Iterable[Node], out: list[str]) -> None:
+    for node in nodes:
+        if isinstance(node, Text):
+            out.append(node.value)
+        elif isinstance(node, Wikilink):
+            out.append(_link_label(node))
+        elif isinstance(node, ExternalLink):
+            if node.title is not None:
+                _flatten(node.title.nodes, out)
+            elif not node.brackets:
+                out.append(str(node.url))
+        elif isinstance(node, HTMLEntity):
+            out.append(str(node))
+        elif isinstance(node, Tag):
+            if node.self_closing or node.contents is None:
+                out.append(str(node))
+            else:
+                out.append(f"<{node.tag}>")
+                _flatten(node.contents.nodes, out)
+                out.append(f"</{node.tag}>")
+        elif isinstance(node, Template | Comment | Heading):
+            continue
+        else:  # arguments and anything else: their source text
+            out.append(str(node))
+
+
+def _link_label(link: Wikilink) -> str:
+    if link.text is not None:
+        return flat_text(link.text)
+    target = str(link.title).strip()
+    return target[1:] if target.startswith(":") else target
+
+
+def clean_text(text: str) -> str | None:
+    """DBpedia's StringParser on flat text: ``<small>`` to parentheses, tags, emphasis and
+    entities removed, trimmed; None when nothing is left."""
+    text = _SMALL.sub(r"(\1)", text)
+    text = _TAG.sub("", text)
+    text = _EMPHASIS.sub("", text)
+    text = html.unescape(text).replace("\u00a0", " ").strip()
+    return text or None
+
+
+def plain_text(nodes: Iterable[Node] | Wikicode) -> str | None:
+    """The plain text of wikitext nodes (DBpedia's StringParser); None when empty."""
+    return clean_text(flat_text(nodes))
