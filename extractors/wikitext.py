@@ -34,6 +34,9 @@ __all__ = [
     "template_params",
 ]
 
+#: Tags DBpedia's parser removes with their contents.
+DROPPED_TAGS = frozenset({"ref", "math", "code", "source", "syntaxhighlight", "noinclude"})
+
 _SPACES = re.compile(r"[\s_]+")
 _SMALL = re.compile(r"<small[^>]*>\(?(.*?)\)?</small>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<.*?>", re.DOTALL)
@@ -71,7 +74,8 @@ def template_params(template: Template) -> dict[str, Wikicode]:
 def flat_text(nodes: Iterable[Node] | Wikicode) -> str:
     """Text as DBpedia's parser sees it: text and tags kept raw, link labels in place of links.
 
-    Templates, comments and headings are dropped; the contents of tags are flattened too.
+    Templates, comments, headings and :data:`DROPPED_TAGS` are dropped; other tags are kept
+    with their contents flattened.
     """
     out: list[str] = []
     _flatten(nodes.nodes if isinstance(nodes, Wikicode) else nodes, out)
@@ -92,6 +96,8 @@ def _flatten(nodes: Iterable[Node], out: list[str]) -> None:
         elif isinstance(node, HTMLEntity):
             out.append(str(node))
         elif isinstance(node, Tag):
+            if str(node.tag).lower() in DROPPED_TAGS:
+                continue
             if node.self_closing or node.contents is None:
                 out.append(str(node))
             else:

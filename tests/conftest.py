@@ -86,7 +86,7 @@ def mediawiki_exports(shared_data: Path) -> tuple[list[Path], list[Path]]:
 def mediawiki_api(shared_data: Path):
     """The api.php URL of one real MediaWiki for the session, serving the real Wikipedia pages of
     shared_data (gensim dumps + DBpedia minidump) and the DBpedia mappings wiki (ontology and
-    Mapping_en pages, namespaces 200-205). Starting it with all imports takes about a minute.
+    Mapping_en pages, namespaces 200-205). Starting it with all imports takes about 25 s.
 
     For fast local iteration, start one yourself and point the tests at it:
         python scripts/mediawiki_testbed.py start --dir /tmp/mw --mappings-namespaces \\

@@ -1,0 +1,97 @@
+"""Extraction of one page: every extractor over one parse of the wikitext.
+
+``extract_page(page, ontology, mappings)`` returns the page's triples, each naming the extractor
+that made it. Pure: the caller supplies the compiled ontology and mappings and the page record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from extractors.abstract import extract_abstracts
+from extractors.dataparsers import ParseContext
+from extractors.dataparsers.geo import parse_coordinates
+from extractors.mapping_extractor import extract_mappings
+from extractors.mapping_values import geo_triples
+from extractors.mappings import Mappings
+from extractors.ontology import Ontology
+from extractors.page import PageRecord
+from extractors.page_extractors import (
+    MAIN,
+    collect,
+    coord_template,
+    disambiguation_triples,
+    homepage_triples,
+    image_triples,
+    is_disambiguation,
+    link_triples,
+    metadata_triples,
+    redirect_triples,
+)
+from extractors.rdf import Literal, Triple
+from extractors.titles import resource_iri
+from extractors.wikitext import parse
+
+#: DBpedia's ``reject-long`` IRI policy: statements with a longer IRI are dropped.
+MAX_IRI_LENGTH = 500
+
+#: Part of every cache key of extracted graphs: bump when extraction output changes.
+EXTRACTOR_VERSION = "0.1"
+
+
+def extract_page(
+    page: PageRecord,
+    ontology: Ontology,
+    mappings: Mappings,
+    template_redirects: Mapping[str, str] | None = None,
+) -> list[Triple]:
+    """All triples DBpedia's extractors would produce for ``page``.
+
+    ``template_redirects`` maps normalized template names to the template they redirect to.
+    """
+    subject = resource_iri(page.title)
+    triples = metadata_triples(page, subject)
+    if page.redirect:
+        return triples + redirect_triples(page, subject)
+    triples = _content_triples(page, subject, ontology, mappings, template_redirects, triples)
+    return [triple for triple in triples if _short(triple)]
+
+
+def _short(triple: Triple) -> bool:
+    obj = triple.object
+    return (
+        len(triple.subject) <= MAX_IRI_LENGTH
+        and len(triple.predicate) <= MAX_IRI_LENGTH
+        and (isinstance(obj, Literal) or len(obj) <= MAX_IRI_LENGTH)
+    )
+
+
+def _content_triples(
+    page: PageRecord,
+    subject: str,
+    ontology: Ontology,
+    mappings: Mappings,
+    template_redirects: Mapping[str, str] | None,
+    triples: list[Triple],
+) -> list[Triple]:
+    wikicode = parse(page.wikitext)
+    facts = collect(wikicode, page.title)
+    redirects = dict(template_redirects or {})
+    context = ParseContext(
+        lang=page.lang,
+        resolve_template=lambda name: redirects.get(name, name),
+        link_labels=facts.link_labels,
+    )
+    triples += link_triples(page, subject, facts)
+    if page.namespace == MAIN:
+        triples += extract_mappings(wikicode, subject, page.title, ontology, mappings, context)
+        triples += disambiguation_triples(page, subject, facts)
+        triples += image_triples(page, subject, page.wikitext)
+        triples += homepage_triples(subject, facts)
+        coord = coord_template(facts)
+        coordinates = parse_coordinates(parse(str(coord)), context) if coord is not None else None
+        if coordinates is not None:
+            triples += geo_triples(subject, coordinates, "geo")
+        if not is_disambiguation(page, facts):
+            triples += extract_abstracts(page)
+    return triples
