@@ -1,34 +1,38 @@
 """Abstracts: the plain-text lead section (``dbo:abstract``) and its short form (``rdfs:comment``).
 
-DBpedia takes the long abstract from MediaWiki's TextExtracts (``prop=extracts&exintro&explaintext``);
-here it is computed from the wikitext alone, with one parse of the lead. Rules:
+DBpedia takes the long abstract from MediaWiki's TextExtracts
+(``prop=extracts&exintro&explaintext``); here it is computed from the wikitext alone, with one
+parse of the lead. Rules:
 
-* **Lead**: everything before the first heading (``== … ==`` line or ``<h1>``-``<h6>``); comments are
-  removed first, so a commented-out heading does not end the lead.
+* **Lead**: everything before the first heading (``== … ==`` line or ``<h1>``-``<h6>``);
+  comments are removed first, so a commented-out heading does not end the lead.
 * **Dropped**, as TextExtracts drops them (media, tables, divs, references, ``.noprint``…):
   ``<ref>``/``<references>``, ``[[File:…]]``/``[[Image:…]]`` with their captions, categories,
-  interlanguage links, tables, ``<div>``/``<gallery>``/``<math>``/``<script>``/``<style>``…, spans with
-  class ``noprint``/``noexcerpt``/``reference``/``error`` or ``display:none``, behaviour switches, and
-  every template not listed below (infoboxes, hatnotes, maintenance tags, citations, ``{{IPAc-en}}``
-  and audio, which carry ``noexcerpt`` on Wikipedia, coordinates, parser functions).
-* **Rendered inline templates** (see ``_TEMPLATES``): wrappers (``nowrap``, ``small``…) give their text;
-  ``lang``/``langx``/``script``/``transl``/``native name`` their last positional parameter,
-  ``lang-xx`` its text (without the "German:" label); ``nihongo`` its English text (as the gold
-  abstracts show); ``IPA``/``IPA-xx`` the transcription in brackets; ``respell`` its syllables joined by
-  hyphens; ``convert``/``cvt`` the value(s) and unit as written (no conversion); birth/death/start
-  dates in MDY (or DMY with ``df=y``), death-date-and-age with "(aged N)" (a living person's age
-  depends on the day and is omitted); ``circa``, ``frac``, ``sortname``, ``ill``, dash and space
-  templates; ``PAGENAME``.
+  interlanguage links, tables, ``<div>``/``<gallery>``/``<math>``/``<script>``/``<style>``…,
+  spans with class ``noprint``/``noexcerpt``/``reference``/``error`` or ``display:none``,
+  behaviour switches, and every template not listed below (infoboxes, hatnotes, maintenance
+  tags, citations, ``{{IPAc-en}}`` and audio, which carry ``noexcerpt`` on Wikipedia,
+  coordinates, parser functions).
+* **Rendered inline templates** (see ``_TEMPLATES``): wrappers (``nowrap``, ``small``…) give
+  their text; ``lang``/``langx``/``script``/``transl``/``native name`` their last positional
+  parameter, ``lang-xx`` its text (without the "German:" label); ``nihongo`` its English text
+  (as the gold abstracts show); ``IPA``/``IPA-xx`` the transcription in brackets; ``respell``
+  its syllables joined by hyphens; ``convert``/``cvt`` the value(s) and unit as written (no
+  conversion); birth/death/start dates in MDY (or DMY with ``df=y``), death-date-and-age with
+  "(aged N)" (a living person's age depends on the day and is omitted); ``circa``, ``frac``,
+  ``sortname``, ``ill``, dash and space templates; ``PAGENAME``.
 * **Text**: links give their label (plus link trail); bracketed external links their label, or
-  ``[n]`` numbered when they have none; bare URLs stay; other tags keep their text; ``''``/``'''``
-  are removed; entities decoded, no-break spaces become spaces.
-* **Paragraphs**: blank lines and list items separate paragraphs, joined by ``"\\n"`` as TextExtracts
-  joins them; whitespace inside a paragraph collapses to single spaces.
-* **DBpedia post-processing**: ``removeBrokenBracketsInAbstracts`` (a group opening with ``;`` or
-  ``,``, e.g. "( ; born 1950)" left by a dropped pronunciation, is removed, as are empty ``()``; here
-  whitespace may precede the ``;``, and an unclosed group is kept rather than cutting the rest);
-  a text starting lower-case gets the title (without a trailing "(…)") prepended unless it already
-  contains it.
+  ``[n]`` numbered when they have none; bare URLs stay; other tags keep their text;
+  ``''``/``'''`` are removed; entities decoded, no-break spaces become spaces.
+* **Paragraphs**: blank lines and list items separate paragraphs, joined by ``"\\n"`` as
+  TextExtracts joins them; whitespace inside a paragraph collapses to single spaces.
+* **DBpedia post-processing**: ``removeBrokenBracketsInAbstracts`` (a group opening with ``;``
+  or ``,``, e.g. "( ; born 1950)" left by a dropped pronunciation, is removed, as are empty
+  ``()``; here spaces may precede the ``;``, and an unclosed group is kept rather than cutting
+  the rest); a text starting lower-case gets the title (without a trailing "(…)") prepended
+  unless it already contains it.
+* **Robustness**: unmatched openers are neutralized before parsing (see :func:`_defuse`), so
+  hostile wikitext costs about linear time.
 """
 
 from __future__ import annotations
@@ -66,12 +70,14 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")
 _EMPTY_PARENS = re.compile(r"\s*\(\s*\)")
+_PARENTHESIS = re.compile(r"[()]")
+_BROKEN_OPEN = re.compile(r"\( *[;,]")
 _SENTENCE_END = re.compile(r"(?<=\.[ \t\n\x0b\f\r])")
 _TRAILING_PARENTHETICAL = re.compile(r" \(.+\)$")
 _LANGUAGE_PREFIX = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]+)*|simple")
 _PARAGRAPH = "\n\n"
 _MARKUP = re.compile(
-    r"(?P<open>\{\{|\[\[|^[ \t]*\{\|)|(?P<close>\}\}|\]\]|^[ \t]*\|\})"
+    r"(?P<open>\{\{|\[\[|^[ \t]*\{\|)|(?P<close>\}\}|\]\]|^[ \t]*\|\}(?!\}))"
     r"|<(?P<end>/?)(?P<tag>[A-Za-z][\w-]*)[^<>]*?(?P<self>/?)>|(?P<lt><)",
     re.MULTILINE,
 )
@@ -94,9 +100,11 @@ _MEDIA_NAMESPACES = frozenset(
     "imagem lêer beeld файл изображение plik grafika".split()
 )
 _CATEGORY_NAMESPACES = frozenset(
-    "category kategorie catégorie categoría categoria categorie kategorieë категория kategoria".split()
+    "category kategorie catégorie categoría categoria categorie kategorieë категория "
+    "kategoria".split()
 )
 _INTERWIKI_NOT_LANGUAGE = frozenset(("mw", "wmf", "iso"))
+_NUMBER = re.compile(r"[-+−]?[\d,]*\.?\d+")
 _RANGE_WORDS = frozenset(("to", "and", "or", "by", "x", "×", "-", "–", "+/-", "±", "to(-)"))
 _MONTHS = (
     "January February March April May June July August September October November December".split()
@@ -243,7 +251,7 @@ def _constant(text: str) -> _TemplateRenderer:
 def _ipa(renderer: _Renderer, template: Template) -> str:
     """``{{IPA|/x/}}`` as written; ``{{IPA|de|x}}`` and ``{{IPA-de|x}}`` as ``[x]``."""
     values = [renderer.text(v).strip() for v in _positional(template)]
-    bracketed = template.name.strip().lower() != "ipa"
+    bracketed = normalize_template_name(str(template.name)).lower() != "ipa"
     if len(values) >= 2 and _LANGUAGE_PREFIX.fullmatch(values[0]):
         values, bracketed = values[1:], True
     if not values or not values[0]:
@@ -278,7 +286,7 @@ def _convert(renderer: _Renderer, template: Template) -> str:
 
 
 def _is_number(text: str) -> bool:
-    return bool(re.fullmatch(r"[-+−]?[\d,]*\.?\d+", text))
+    return _NUMBER.fullmatch(text) is not None
 
 
 def _date_parts(values: list[str]) -> tuple[int, int, int] | None:
@@ -304,7 +312,7 @@ def _format_date(parts: tuple[int, int, int], day_first: bool) -> str:
 
 
 def _date(with_age: bool = False) -> _TemplateRenderer:
-    """Birth/death/start dates; ``with_age`` for death-date-and-age (death date, then birth date)."""
+    """Birth/death/start dates; ``with_age`` for death-date-and-age (death, then birth date)."""
 
     def render(renderer: _Renderer, template: Template) -> str:
         values = [renderer.text(v).strip() for v in _positional(template)]
@@ -344,13 +352,16 @@ def _pagename(renderer: _Renderer, template: Template) -> str:
 
 _TEMPLATES: dict[str, _TemplateRenderer] = {
     **dict.fromkeys(
-        "nowrap nobr nobreak small smaller big larger large em strong abbr math mvar var "
-        "vanchor nihongo nihongo2 nihongo3".split()
-        + ["visible anchor", "nihongo foot"],
+        (
+            *"nowrap nobr nobreak small smaller big larger large em strong abbr math mvar var "
+            "vanchor nihongo nihongo2 nihongo3".split(),
+            "visible anchor",
+            "nihongo foot",
+        ),
         _first,
     ),
     **dict.fromkeys(
-        "lang langx script transl transliteration resize".split() + ["native name"], _last
+        (*"lang langx script transl transliteration resize".split(), "native name"), _last
     ),
     **dict.fromkeys(("not a typo", "proper name", "linktext"), _joined("")),
     "sortname": _joined(" "),
@@ -388,31 +399,22 @@ _TEMPLATES: dict[str, _TemplateRenderer] = {
 
 def _remove_broken_brackets(text: str) -> str:
     """DBpedia's removeBrokenBracketsInAbstracts: drop "(; …)", "(, …)" and empty "()" groups."""
+    partner: dict[int, int] = {}
+    stack: list[int] = []
+    for match in _PARENTHESIS.finditer(text):
+        if match.group() == "(":
+            stack.append(match.start())
+        elif stack:
+            partner[stack.pop()] = match.start()
     out: list[str] = []
-    i = 0
-    while i < len(text):
-        char = text[i]
-        if char == "(" and text[i + 1 :].lstrip(" ")[:1] in (";", ","):
-            end = _closing_parenthesis(text, i)
-            if end is not None:
-                i = end + 1
-                continue
-        if not (char == " " and out and out[-1] == " "):
-            out.append(char)
-        i += 1
+    position = 0
+    for match in _BROKEN_OPEN.finditer(text):
+        start = match.start()
+        if start >= position and start in partner:
+            out.append(text[position:start])
+            position = partner[start] + 1
+    out.append(text[position:])
     return _EMPTY_PARENS.sub("", "".join(out))
-
-
-def _closing_parenthesis(text: str, start: int) -> int | None:
-    depth = 0
-    for index in range(start, len(text)):
-        if text[index] == "(":
-            depth += 1
-        elif text[index] == ")":
-            depth -= 1
-            if depth == 0:
-                return index
-    return None
 
 
 def _with_title(text: str, title: str) -> str:
@@ -499,7 +501,7 @@ def lead_text(wikitext: str, title: str) -> str | None:
     text = _SWITCH.sub("", _EMPHASIS.sub("", "".join(out)))
     paragraphs = []
     for block in _PARAGRAPH_BREAK.split(text.replace("\u00a0", " ")):
-        paragraph = _remove_broken_brackets(_SPACES.sub(" ", block).strip()).strip()
+        paragraph = _SPACES.sub(" ", _remove_broken_brackets(_SPACES.sub(" ", block))).strip()
         if paragraph:
             paragraphs.append(paragraph)
     return _with_title("\n".join(paragraphs), title) if paragraphs else None
@@ -533,8 +535,7 @@ def short_abstract(long: str, title: str, max_chars: int = 500) -> str:
 def extract_abstracts(page: PageRecord) -> list[Triple]:
     """``dbo:abstract`` and ``rdfs:comment`` for a main-namespace article.
 
-    Nothing for other namespaces, redirects, disambiguation pages or pages without lead text;
-    no ``rdfs:comment`` when the short form is empty.
+    Nothing for other namespaces, redirects, disambiguation pages or pages without lead text.
     """
     if page.namespace != 0 or page.redirect is not None or page.disambiguation:
         return []
@@ -542,8 +543,8 @@ def extract_abstracts(page: PageRecord) -> list[Triple]:
     if long is None:
         return []
     subject = resource_iri(page.title)
-    triples = [Triple(subject, DBO + "abstract", Literal(long, lang=page.lang), EXTRACTOR)]
     short = short_abstract(long, page.title)
-    if short:
-        triples.append(Triple(subject, RDFS + "comment", Literal(short, lang=page.lang), EXTRACTOR))
-    return triples
+    return [
+        Triple(subject, DBO + "abstract", Literal(long, lang=page.lang), EXTRACTOR),
+        Triple(subject, RDFS + "comment", Literal(short, lang=page.lang), EXTRACTOR),
+    ]

@@ -308,11 +308,11 @@ def calculate(
     if unit1 is not None and unit2 is not None:
         a = parse_unit_value(first, unit1, context)
         b = parse_unit_value(second, unit2, context)
-        if a is None or b is None or not a.unit.convertible or not b.unit.convertible:
+        standard = a.unit.dimension.standard_unit if a is not None else None
+        if standard is None or b is None or not (a.unit.convertible and b.unit.convertible):
             return []
         total = a.unit.to_standard(a.value) + b.unit.to_standard(b.value)
-        standard = a.unit.dimension.standard_unit
-        if standard is None:
+        if not total.is_finite():
             return []
         domain_classes = ontology.related_classes(prop.domain)
         return list(unit_outputs(total, standard, prop, domain_classes, ontology))
