@@ -264,7 +264,7 @@ def build_ontology(pages: Iterable[tuple[str, str]]) -> Ontology:
 
 
 def _add_stub_classes(classes: dict[str, OntologyClass]) -> None:
-    """Classes named but undefined get stubs if unvalidated; else they are dropped, with a warning."""
+    """Undefined classes get stubs if unvalidated; else they are dropped, with a warning."""
     for cls in list(classes.values()):
         for names in (cls.bases, cls.equivalents):
             for name in list(names):
