@@ -79,6 +79,7 @@ def _content_triples(
     redirects = dict(template_redirects or {})
     context = ParseContext(
         lang=page.lang,
+        page_title=page.title,
         resolve_template=lambda name: redirects.get(name, name),
         link_labels=facts.link_labels,
     )

@@ -84,7 +84,10 @@ def split_value(value: Wikicode, kind: str) -> list[Wikicode]:
             pieces.extend([Text(part)] for part in parts[1:])
         else:
             pieces[-1].append(node)
-    return [Wikicode(SmartList(nodes)) for nodes in pieces if "".join(map(str, nodes)).strip()]
+    kept = (
+        [n for n in nodes if not (isinstance(n, Text) and not n.value.strip())] for nodes in pieces
+    )
+    return [Wikicode(SmartList(nodes)) for nodes in kept if nodes]
 
 
 def _decorate(piece: Wikicode, mapping: SimplePropertyMapping) -> Wikicode:

@@ -148,7 +148,7 @@ def _visit_link(node: Wikilink, facts: PageFacts, page_title: str) -> None:
     if target.namespace == CATEGORY and not escaped:
         facts.categories.append(target)
     facts.links.append(target)
-    if node.text is not None and target.namespace == MAIN:
+    if node.text is not None:
         label = str(node.text).strip().lower()
         if label:
             facts.link_labels.setdefault(label, target.text)

@@ -20,9 +20,11 @@ class ParseContext:
 
     ``resolve_template`` maps a normalized template name to the name it redirects to (itself when
     it is no redirect); ``link_labels`` maps the lower-cased label of every internal link on the
-    page to the link's target title (ObjectParser's "label found elsewhere on the page" rule).
+    page to the link's target title (ObjectParser's "label found elsewhere on the page" rule);
+    ``page_title`` is the page being extracted (for ``[[#Section]]`` links).
     """
 
     lang: str = "en"
+    page_title: str = ""
     resolve_template: Callable[[str], str] = _same_name
     link_labels: dict[str, str] = field(default_factory=dict)

@@ -198,7 +198,7 @@ def parse_object(
     pieces = dbpedia_nodes(value)
     single = len(pieces) == 1
     for piece in pieces:
-        iri = _match(piece, single, context, page_title)
+        iri = _match(piece, single, context, page_title or context.page_title or None)
         if iri is not None:
             return iri
     return None
@@ -214,7 +214,7 @@ def parse_objects(
     for objects too. Mappings instead split a value and take :func:`parse_object` of each piece.
     """
     found: list[IRI] = []
-    _collect(dbpedia_nodes(value), context, page_title, found)
+    _collect(dbpedia_nodes(value), context, page_title or context.page_title or None, found)
     return found
 
 
@@ -223,7 +223,7 @@ def _collect(
 ) -> None:
     single = len(pieces) == 1
     for piece in pieces:
-        iri = _match(piece, single, context, page_title)
+        iri = _match(piece, single, context, page_title or context.page_title or None)
         if iri is not None:
             found.append(iri)
         elif isinstance(piece, Wikilink) and piece.text is not None:
