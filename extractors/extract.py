@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from mwparserfromhell.smart_list import SmartList
+
 from extractors.abstract import extract_abstracts
 from extractors.dataparsers import ParseContext
 from extractors.dataparsers.geo import parse_coordinates
@@ -30,7 +32,7 @@ from extractors.page_extractors import (
 )
 from extractors.rdf import Literal, Triple
 from extractors.titles import resource_iri
-from extractors.wikitext import parse
+from extractors.wikitext import Wikicode, parse
 
 #: DBpedia's ``reject-long`` IRI policy: statements with a longer IRI are dropped.
 MAX_IRI_LENGTH = 500
@@ -90,7 +92,9 @@ def _content_triples(
         triples += image_triples(page, subject, page.wikitext)
         triples += homepage_triples(subject, facts)
         coord = coord_template(facts)
-        coordinates = parse_coordinates(parse(str(coord)), context) if coord is not None else None
+        coordinates = (
+            parse_coordinates(Wikicode(SmartList([coord])), context) if coord is not None else None
+        )
         if coordinates is not None:
             triples += geo_triples(subject, coordinates, "geo")
         if not is_disambiguation(page, facts):

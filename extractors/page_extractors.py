@@ -61,7 +61,10 @@ INTERWIKI_PREFIXES = frozenset(
     zh-yue zu""".split()
 )
 
-_IMAGE_NAME = re.compile(r"([^\[\]|=\n{}<>]+?\.(?:jpe?g|png|gif|svg))\b", re.IGNORECASE)
+_IMAGE_EXTENSION = re.compile(r"\.(?:jpe?g|png|gif|svg)\b", re.IGNORECASE)
+_IMAGE_NAME_DELIMITERS = "[]|=\n{}<>"
+_IMAGE_NAME_MAX = 240
+_FILE_PREFIX = re.compile(r"^\s*(?:file|image)\s*:\s*", re.IGNORECASE)
 _URL_SCHEME = re.compile(r"^(?:https?|ftp)://[^\s/]+", re.IGNORECASE)
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f-\x9f]')
 _HOMEPAGE_KEYS = frozenset({"website", "homepage", "web", "site", "url"})
@@ -274,8 +277,11 @@ def _is_acronym(acronym: str, title: str) -> bool:
 def image_triples(page: PageRecord, subject: str, wikitext: str) -> list[Triple]:
     """Thumbnail and depictions of every image named in the wikitext (the first is the main one)."""
     names: list[str] = []
-    for match in _IMAGE_NAME.finditer(wikitext):
-        name = re.sub(r"^\s*(?:file|image)\s*:\s*", "", match.group(1), flags=re.IGNORECASE).strip()
+    for match in _IMAGE_EXTENSION.finditer(wikitext):
+        # the name runs back from the extension to the nearest delimiter
+        window = wikitext[max(0, match.start() - _IMAGE_NAME_MAX) : match.start()]
+        start = max(window.rfind(delimiter) for delimiter in _IMAGE_NAME_DELIMITERS) + 1
+        name = _FILE_PREFIX.sub("", window[start:] + match.group()).strip()
         if name and name not in names and "://" not in name:
             names.append(name)
     triples: list[Triple] = []
