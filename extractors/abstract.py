@@ -31,8 +31,8 @@ parse of the lead. Rules:
   ``()``; here spaces may precede the ``;``, and an unclosed group is kept rather than cutting
   the rest); a text starting lower-case gets the title (without a trailing "(…)") prepended
   unless it already contains it.
-* **Robustness**: unmatched openers are neutralized before parsing (see :func:`_defuse`), so
-  hostile wikitext costs about linear time.
+* **Robustness**: :func:`extractors.wikitext.parse` neutralizes unmatched openers, so hostile
+  wikitext costs about linear time.
 """
 
 from __future__ import annotations
@@ -76,15 +76,6 @@ _SENTENCE_END = re.compile(r"(?<=\.[ \t\n\x0b\f\r])")
 _TRAILING_PARENTHETICAL = re.compile(r" \(.+\)$")
 _LANGUAGE_PREFIX = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]+)*|simple")
 _PARAGRAPH = "\n\n"
-_MARKUP = re.compile(
-    r"(?P<open>\{\{|\[\[|^[ \t]*\{\|)|(?P<close>\}\}|\]\]|^[ \t]*\|\}(?!\}))"
-    r"|<(?P<end>/?)(?P<tag>[A-Za-z][\w-]*)[^<>]*?(?P<self>/?)>|(?P<lt><)",
-    re.MULTILINE,
-)
-_OPENER = {"}}": "{{", "]]": "[[", "|}": "{|"}
-_ESCAPED_OPENER = {"{{": "&#123;&#123;", "[[": "&#91;&#91;", "{|": "&#123;|"}
-_EXTERNAL_OPEN = re.compile(r"\[(?=//|[A-Za-z][A-Za-z0-9+.-]*:)")
-_VOID_TAGS = frozenset(("br", "hr", "wbr", "img"))
 
 _DROPPED_TAGS = frozenset(
     "ref references table div gallery math chem ce script style input timeline imagemap score "
@@ -432,62 +423,6 @@ def _lead_wikitext(wikitext: str) -> str:
     return _CONTROL.sub("", wikitext[: heading.start()] if heading else wikitext)
 
 
-def _defuse(text: str) -> str:
-    """Neutralize unmatched openers, on which the parser backtracks quadratically.
-
-    Unmatched ``{{``, ``[[``, ``{|``, ``[http…`` and a ``<`` that starts no tag become entities
-    (they render as literal text anyway); unmatched HTML tags are dropped (MediaWiki balances
-    them) and their text is kept.
-    """
-    edits: list[tuple[int, int, str]] = []
-    openers: dict[str, list[int]] = {"{{": [], "[[": [], "{|": []}
-    tags: list[tuple[str, int, int]] = []
-    open_tags: dict[str, int] = {}
-    for match in _MARKUP.finditer(text):
-        if match["lt"]:
-            edits.append((match.start(), match.end(), "&lt;"))
-        elif match["open"]:
-            openers[match["open"].strip()].append(match.end() - 2)
-        elif match["close"]:
-            stack = openers[_OPENER[match["close"].strip()]]
-            if stack:
-                stack.pop()
-        elif not match["self"] and (name := match["tag"].lower()) not in _VOID_TAGS:
-            if not match["end"]:
-                tags.append((name, match.start(), match.end()))
-                open_tags[name] = open_tags.get(name, 0) + 1
-            elif not open_tags.get(name):
-                edits.append((match.start(), match.end(), ""))
-            else:  # close the innermost tag of this name; tags opened inside it stay unclosed
-                while True:
-                    top, start, end = tags.pop()
-                    open_tags[top] -= 1
-                    if top == name:
-                        break
-                    edits.append((start, end, ""))
-    edits.extend((start, end, "") for _, start, end in tags)
-    for kind, positions in openers.items():
-        edits.extend((start, start + 2, _ESCAPED_OPENER[kind]) for start in positions)
-    offset = 0
-    for line in text.split("\n"):
-        last_close = line.rfind("]")
-        edits.extend(
-            (offset + m.start(), offset + m.start() + 1, "&#91;")
-            for m in _EXTERNAL_OPEN.finditer(line)
-            if m.start() > last_close
-        )
-        offset += len(line) + 1
-    if not edits:
-        return text
-    out, position = [], 0
-    for start, end, replacement in sorted(edits):
-        if start >= position:
-            out.append(text[position:start] + replacement)
-            position = end
-    out.append(text[position:])
-    return "".join(out)
-
-
 # --- public API ------------------------------------------------------------------------------
 
 
@@ -497,7 +432,7 @@ def lead_text(wikitext: str, title: str) -> str | None:
     Paragraphs are separated by single newlines; see the module docstring for the rules.
     """
     out: list[str] = []
-    _Renderer(title).nodes(parse(_defuse(_lead_wikitext(wikitext))).nodes, out)
+    _Renderer(title).nodes(parse(_lead_wikitext(wikitext)).nodes, out)
     text = _SWITCH.sub("", _EMPHASIS.sub("", "".join(out)))
     paragraphs = []
     for block in _PARAGRAPH_BREAK.split(text.replace("\u00a0", " ")):

@@ -69,7 +69,7 @@ _NAMESPACE_PREFIX = re.compile(r"^([^:]+?) ?: ?(.*)$", re.DOTALL)
 _MAX_TITLE_BYTES = 255
 
 # Characters DBpedia percent-encodes in IRIs (besides space, which becomes "_").
-_ENCODED_ASCII = frozenset('"#%<>?[\\]^`{|}')
+_ENCODED = re.compile(r'[\x00-\x1f"#%<>?\[\\\]^`{|}\x7f-\x9f]')
 
 
 def _fold(name: str) -> str:
@@ -187,14 +187,11 @@ def parse_link_target(target: str, namespaces: Namespaces = ENGLISH) -> Title:
 
 def wiki_encode(title: str) -> str:
     """Encode a canonical title for an IRI the way DBpedia does (see module docstring)."""
-    out: list[str] = []
-    for char in clean_space(title).replace(" ", "_"):
-        code = ord(char)
-        if code < 0x20 or 0x7F <= code <= 0x9F or char in _ENCODED_ASCII:
-            out.append("".join(f"%{byte:02X}" for byte in char.encode("utf-8")))
-        else:
-            out.append(char)
-    return "".join(out)
+    return _ENCODED.sub(_percent_encode, clean_space(title).replace(" ", "_"))
+
+
+def _percent_encode(match: re.Match[str]) -> str:
+    return "".join(f"%{byte:02X}" for byte in match.group().encode("utf-8"))
 
 
 def wiki_decode(encoded: str) -> str:

@@ -43,11 +43,78 @@ _TAG = re.compile(r"<.*?>", re.DOTALL)
 _EMPHASIS = re.compile(r"'{2,}")
 _TEMPLATE_PREFIX = re.compile(r"^\s*template\s*:", re.IGNORECASE)
 _COMMENT = re.compile(r"<!--.*?(-->|$)", re.DOTALL)
+_MARKUP = re.compile(
+    r"(?P<comment>(?s:<!--.*?(?:-->|$)))"
+    r"|(?P<open>\{\{|\[\[|^[ \t]*\{\|)|(?P<close>\}\}|\]\]|^[ \t]*\|\}(?!\}))"
+    r"|<(?P<end>/?)(?P<tag>[A-Za-z][\w-]*)[^<>]*?(?P<self>/?)>|(?P<lt><)",
+    re.MULTILINE,
+)
+_OPENER = {"}}": "{{", "]]": "[[", "|}": "{|"}
+_ESCAPED_OPENER = {"{{": "&#123;&#123;", "[[": "&#91;&#91;", "{|": "&#123;|"}
+_EXTERNAL_OPEN = re.compile(r"\[(?=//|[A-Za-z][A-Za-z0-9+.-]*:)")
+_VOID_TAGS = frozenset(("br", "hr", "wbr", "img"))
 
 
 def parse(text: str) -> Wikicode:
-    """Parse wikitext (style tags stay text, as DBpedia's parser keeps them)."""
-    return mwparserfromhell.parse(text, skip_style_tags=True)
+    r"""Parse wikitext (style tags stay text, as DBpedia's parser keeps them).
+
+    The text is :func:`defuse`\ d first: mwparserfromhell backtracks quadratically (or worse) on
+    unmatched openers, so hostile wikitext would otherwise take minutes.
+    """
+    return mwparserfromhell.parse(defuse(text), skip_style_tags=True)
+
+
+def defuse(text: str) -> str:
+    """Neutralize unmatched openers, on which the parser backtracks quadratically.
+
+    Unmatched ``{{``, ``[[``, ``{|``, ``[http…`` and a ``<`` that starts no tag become entities
+    (they render as literal text anyway), and so does the ``<`` of an unmatched HTML tag;
+    comments are left alone.
+    """
+    edits: list[tuple[int, int, str]] = []
+    openers: dict[str, list[int]] = {"{{": [], "[[": [], "{|": []}
+    tags: list[tuple[str, int, int]] = []
+    open_tags: dict[str, int] = {}
+    for match in _MARKUP.finditer(text):
+        if match["comment"]:
+            continue
+        if match["lt"]:
+            edits.append((match.start(), match.end(), "&lt;"))
+        elif match["open"]:
+            openers[match["open"].strip()].append(match.end() - 2)
+        elif match["close"]:
+            stack = openers[_OPENER[match["close"].strip()]]
+            if stack:
+                stack.pop()
+        elif not match["self"] and (name := match["tag"].lower()) not in _VOID_TAGS:
+            if not match["end"]:
+                tags.append((name, match.start(), match.end()))
+                open_tags[name] = open_tags.get(name, 0) + 1
+            elif not open_tags.get(name):
+                edits.append((match.start(), match.start() + 1, "&lt;"))
+            else:  # close the innermost tag of this name; tags opened inside it stay unclosed
+                while True:
+                    top, start, end = tags.pop()
+                    open_tags[top] -= 1
+                    if top == name:
+                        break
+                    edits.append((start, start + 1, "&lt;"))
+    edits.extend((start, start + 1, "&lt;") for _, start, _end in tags)
+    for kind, positions in openers.items():
+        edits.extend((start, start + 2, _ESCAPED_OPENER[kind]) for start in positions)
+    for match in _EXTERNAL_OPEN.finditer(text):  # a "[http…" with no "]" after it on its line
+        line_end = text.find("\n", match.start())
+        if text.find("]", match.start(), len(text) if line_end < 0 else line_end) < 0:
+            edits.append((match.start(), match.start() + 1, "&#91;"))
+    if not edits:
+        return text
+    out, position = [], 0
+    for start, end, replacement in sorted(edits):
+        if start >= position:
+            out.append(text[position:start] + replacement)
+            position = end
+    out.append(text[position:])
+    return "".join(out)
 
 
 def normalize_template_name(name: str) -> str:
