@@ -118,3 +118,23 @@ def redis_url():
     rt = _testbed_module("redis_testbed")
     with rt.RedisTestbed() as testbed:
         yield testbed.start()
+
+
+@pytest.fixture(scope="session")
+def compiled(shared_data: Path, tmp_path_factory: pytest.TempPathFactory):
+    """The DBpedia ontology and English mappings compiled from the shared exports."""
+    from dbod.compiled import compile_pages, pages_from_exports
+
+    cache = tmp_path_factory.mktemp("compiled-cache")
+    pages = pages_from_exports(shared_data / "dbpedia", "en", cache / "dumps")
+    return compile_pages(*pages, "en", cache)
+
+
+@pytest.fixture(scope="session")
+def minidump(shared_data: Path, tmp_path_factory: pytest.TempPathFactory):
+    """DBpedia's English minidump as a DumpSource."""
+    from dbod.sources.dump import DumpSource
+
+    return DumpSource(
+        shared_data / "dbpedia" / "minidump_en_wiki.xml.bz2", tmp_path_factory.mktemp("minidump")
+    )

@@ -5,19 +5,8 @@ from __future__ import annotations
 import pickle
 from pathlib import Path
 
-import pytest
-
 from dbod.compiled import Compiled, compile_pages, load_compiled, pages_from_exports
 from extractors.mappings import ConditionalMapping, IntermediateNodeMapping, SimplePropertyMapping
-
-
-@pytest.fixture(scope="module")
-def compiled(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Compiled:
-    cache = tmp_path_factory.mktemp("cache")
-    ontology_pages, mapping_pages = pages_from_exports(
-        shared_data / "dbpedia", "en", cache / "dumps"
-    )
-    return compile_pages(ontology_pages, mapping_pages, "en", cache)
 
 
 def test_class_closure_matches_dbpedia(compiled: Compiled) -> None:

@@ -5,33 +5,16 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 import rdflib
 import rdflib.compare
 
-from dbod.compiled import Compiled, compile_pages, pages_from_exports
+from dbod.compiled import Compiled
 from dbod.sources.dump import DumpSource
 from extractors.extract import extract_page
 from extractors.page import PageRecord
 from extractors.rdf import DBO, DBR, GEO, IRI, RDF_TYPE, XSD, Literal, ntriples_line, to_graph
 
 _FORBIDDEN_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`]')
-
-
-@pytest.fixture(scope="module")
-def compiled(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Compiled:
-    cache = tmp_path_factory.mktemp("cache")
-    ontology_pages, mapping_pages = pages_from_exports(
-        shared_data / "dbpedia", "en", cache / "dumps"
-    )
-    return compile_pages(ontology_pages, mapping_pages, "en", cache)
-
-
-@pytest.fixture(scope="module")
-def minidump(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> DumpSource:
-    return DumpSource(
-        shared_data / "dbpedia" / "minidump_en_wiki.xml.bz2", tmp_path_factory.mktemp("idx")
-    )
 
 
 def test_berlin_has_the_values_dbpedia_extracts(compiled: Compiled, minidump: DumpSource) -> None:
