@@ -3,11 +3,28 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
 
 from dbod import __version__
+from dbod.core import Description, NotFound
+from dbod.formats import FORMATS, serialize
+from dbod.mappings_sync import load_mappings
+from dbod.progress import Progress
+from dbod.runtime import open_cache, open_core
 from dbod.settings import DEFAULT_MAPPINGS, DEFAULT_SOURCE, Settings, SettingsError
+from dbod.sources.mediawiki import MediaWikiError, UpstreamUnavailable
+from extractors.titles import InvalidTitle
+
+#: exit statuses besides 0 (success) and 2 (usage)
+EXIT_NOT_FOUND = 1
+EXIT_UPSTREAM = 3
+
+#: titles warmed per core call by ``dbod cache warm``
+WARM_CHUNK = 200
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -17,19 +34,55 @@ def build_parser() -> argparse.ArgumentParser:
         description="DBpedia on Demand: DBpedia-faithful Linked Data from live Wikipedia.",
     )
     parser.add_argument("--version", action="version", version=f"dbod {__version__}")
+    _settings_flags(parser)
+    commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
+
+    fetch = commands.add_parser("fetch", help="write the graphs of pages to stdout")
+    fetch.add_argument("titles", nargs="+", metavar="TITLE")
+    fetch.add_argument("--format", choices=sorted(FORMATS), default="ttl")
+    _settings_flags(fetch, suppress=True)
+    fetch.set_defaults(handler=_fetch)
+
+    cache = commands.add_parser("cache", help="inspect or maintain the cache")
+    cache_commands = cache.add_subparsers(dest="cache_command", required=True, metavar="ACTION")
+    stats = cache_commands.add_parser("stats", help="entries, size, hits and misses")
+    stats.set_defaults(handler=_cache_stats)
+    clear = cache_commands.add_parser("clear", help="remove every entry")
+    clear.set_defaults(handler=_cache_clear)
+    warm = cache_commands.add_parser("warm", help="fetch the titles listed in FILE (one a line)")
+    warm.add_argument("file", type=Path, metavar="FILE")
+    warm.set_defaults(handler=_cache_warm)
+    for sub in (stats, clear, warm):
+        _settings_flags(sub, suppress=True)
+
+    mappings = commands.add_parser("mappings", help="the DBpedia ontology and mappings")
+    mapping_commands = mappings.add_subparsers(
+        dest="mappings_command", required=True, metavar="ACTION"
+    )
+    sync = mapping_commands.add_parser("sync", help="(re)load and compile them from --mappings")
+    _settings_flags(sync, suppress=True)
+    sync.set_defaults(handler=_mappings_sync)
+    return parser
+
+
+def _settings_flags(parser: argparse.ArgumentParser, *, suppress: bool = False) -> None:
+    """The settings flags, accepted before or after the subcommand."""
+    default = argparse.SUPPRESS if suppress else None
     parser.add_argument(
         "--source",
+        default=default,
         help=f"MediaWiki Action API URL or dump:PATH [env DBOD_SOURCE; default {DEFAULT_SOURCE}]",
     )
     parser.add_argument(
         "--mappings",
+        default=default,
         help="mappings wiki API URL or a directory of XML exports "
         f"[env DBOD_MAPPINGS; default {DEFAULT_MAPPINGS}]",
     )
-    parser.add_argument("--cache-dir", help="cache directory [env DBOD_CACHE_DIR]")
-    parser.add_argument("--lang", help="wiki language code [env DBOD_LANG; default en]")
-    parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
-    return parser
+    parser.add_argument("--cache-dir", default=default, help="cache directory [env DBOD_CACHE_DIR]")
+    parser.add_argument(
+        "--lang", default=default, help="wiki language code [env DBOD_LANG; default en]"
+    )
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -44,13 +97,97 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        settings_from(args)
+        settings = settings_from(args)
     except SettingsError as exc:
         parser.error(str(exc))
     if args.command is None:
         parser.print_help()
         return 0
-    return args.handler(args)
+    try:
+        return args.handler(args, settings)
+    except UpstreamUnavailable as exc:
+        print(f"dbod: {exc}", file=sys.stderr)
+        return EXIT_UPSTREAM
+    except (MediaWikiError, OSError, ValueError) as exc:
+        print(f"dbod: {exc}", file=sys.stderr)
+        return EXIT_UPSTREAM if isinstance(exc, MediaWikiError) else 1
+
+
+def _fetch(args: argparse.Namespace, settings: Settings) -> int:
+    outcomes = asyncio.run(_get_many(settings, args.titles))
+    triples = []
+    status = 0
+    for title, outcome in outcomes.items():
+        if isinstance(outcome, Description):
+            triples.extend(outcome.triples)
+            if outcome.stale:
+                print(f"dbod: {title}: upstream unreachable, serving a stale copy", file=sys.stderr)
+        else:
+            status = max(status, _report(title, outcome))
+    if triples:
+        sys.stdout.write(serialize(triples, args.format))
+    return status
+
+
+async def _get_many(
+    settings: Settings, titles: Sequence[str]
+) -> dict[str, Description | Exception]:
+    async with open_core(settings) as core:
+        return await core.get_many(titles)
+
+
+def _report(title: str, error: Exception) -> int:
+    if isinstance(error, NotFound):
+        print(f"dbod: {title}: not found", file=sys.stderr)
+        return EXIT_NOT_FOUND
+    if isinstance(error, InvalidTitle):
+        print(f"dbod: {title!r}: invalid title: {error}", file=sys.stderr)
+        return EXIT_NOT_FOUND
+    print(f"dbod: {title}: {error}", file=sys.stderr)
+    return EXIT_UPSTREAM
+
+
+def _cache_stats(args: argparse.Namespace, settings: Settings) -> int:
+    with open_cache(settings) as cache:
+        stats = cache.stats()
+    for name, value in asdict(stats).items():
+        print(f"{name}: {value}")
+    return 0
+
+
+def _cache_clear(args: argparse.Namespace, settings: Settings) -> int:
+    with open_cache(settings) as cache:
+        removed = cache.clear()
+    print(f"removed {removed} entries")
+    return 0
+
+
+def _cache_warm(args: argparse.Namespace, settings: Settings) -> int:
+    titles = [line.strip() for line in args.file.read_text("utf-8").splitlines() if line.strip()]
+    return asyncio.run(_warm(settings, titles))
+
+
+async def _warm(settings: Settings, titles: list[str]) -> int:
+    status = 0
+    async with open_core(settings) as core:
+        with Progress("warming", total=len(titles)) as progress:
+            for start in range(0, len(titles), WARM_CHUNK):
+                chunk = titles[start : start + WARM_CHUNK]
+                for title, outcome in (await core.get_many(chunk)).items():
+                    if isinstance(outcome, Exception):
+                        status = max(status, _report(title, outcome))
+                progress.advance(len(chunk))
+    return status
+
+
+def _mappings_sync(args: argparse.Namespace, settings: Settings) -> int:
+    compiled = load_mappings(settings, sync=True, contact=settings.contact)
+    ontology, mappings = compiled.ontology, compiled.mappings
+    print(
+        f"{len(ontology.classes)} classes, {len(ontology.properties)} properties, "
+        f"{len(mappings.templates)} template mappings ({compiled.digest[:12]})"
+    )
+    return 0
 
 
 if __name__ == "__main__":

@@ -63,14 +63,19 @@ def compile_pages(
     ontology_pages = sorted(ontology_pages)
     mapping_pages = sorted(mapping_pages)
     digest = inputs_digest(ontology_pages, mapping_pages, lang)
-    path = cache_dir / "compiled" / f"mappings-{lang}-{digest[:24]}.pickle"
+    path = compiled_path(cache_dir, lang, digest)
     cached = load_compiled(path)
     if cached is not None and cached.digest == digest:
         return cached
     ontology = build_ontology(ontology_pages)
     compiled = Compiled(ontology, build_mappings(mapping_pages, ontology, lang), digest)
-    _write_atomically(path, pickle.dumps(compiled, protocol=pickle.HIGHEST_PROTOCOL))
+    write_atomically(path, pickle.dumps(compiled, protocol=pickle.HIGHEST_PROTOCOL))
     return compiled
+
+
+def compiled_path(cache_dir: Path, lang: str, digest: str) -> Path:
+    """Where the compilation of inputs with this digest is cached."""
+    return cache_dir / "compiled" / f"mappings-{lang}-{digest[:24]}.pickle"
 
 
 def load_compiled(path: Path) -> Compiled | None:
@@ -109,7 +114,8 @@ def _pages(source: DumpSource, namespaces: Iterable[int]) -> list[tuple[str, str
     return pages
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:

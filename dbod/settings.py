@@ -18,6 +18,9 @@ ENVIRONMENT = {
     "mappings": "DBOD_MAPPINGS",
     "cache_dir": "DBOD_CACHE_DIR",
     "lang": "DBOD_LANG",
+    "ttl": "DBOD_TTL",
+    "cache_size": "DBOD_CACHE_SIZE",
+    "contact": "DBOD_CONTACT",
 }
 
 _LANG = re.compile(r"^[a-z]{2,3}(-[a-z0-9]+)*$")
@@ -45,6 +48,12 @@ class Settings:
     mappings: str = DEFAULT_MAPPINGS
     cache_dir: Path = field(default_factory=default_cache_dir)
     lang: str = "en"
+    #: seconds a cached page counts as fresh before its revision is checked again
+    ttl: float = 3600.0
+    #: bytes the cache may hold before it evicts (least recently used first)
+    cache_size: int = 1 << 30
+    #: who to contact about our requests (goes into the User-Agent sent to the wiki)
+    contact: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "cache_dir", Path(self.cache_dir).expanduser())
@@ -60,6 +69,14 @@ class Settings:
             )
         if not _LANG.match(self.lang):
             raise SettingsError(f"lang {self.lang!r} is not a Wikipedia language code")
+        for name, kind in (("ttl", float), ("cache_size", int)):
+            try:
+                value = kind(getattr(self, name))
+            except (TypeError, ValueError):
+                raise SettingsError(f"{name} {getattr(self, name)!r} is not a number") from None
+            if value < 0:
+                raise SettingsError(f"{name} {value!r} is negative")
+            object.__setattr__(self, name, value)
 
     @property
     def dump_path(self) -> Path | None:

@@ -138,3 +138,13 @@ def minidump(shared_data: Path, tmp_path_factory: pytest.TempPathFactory):
     return DumpSource(
         shared_data / "dbpedia" / "minidump_en_wiki.xml.bz2", tmp_path_factory.mktemp("minidump")
     )
+
+
+@pytest.fixture
+def counting_proxy(mediawiki_api: str):
+    """A loopback proxy in front of the MediaWiki testbed that counts the requests reaching it;
+    yields (proxy, the API URL through the proxy)."""
+    proxy_module = _testbed_module("loopback_proxy")
+    split = mediawiki_api.split("/", 3)
+    with proxy_module.LoopbackProxy("/".join(split[:3])) as proxy:
+        yield proxy, f"{proxy.url}/{split[3]}"

@@ -1,0 +1,457 @@
+"""DBpedia's raw InfoboxExtractor: every infobox parameter as a ``dbp:`` statement (rules §1.7).
+
+After the framework's ``mappings/InfoboxExtractor.scala`` (which runs ``ExtendedInfoboxExtractor``
+keeping the first successful parse) and ``config/mappings/InfoboxExtractorConfig.scala``:
+
+Templates
+    Every template not nested in another template (found inside tags, tables, link labels and
+    headings too, not inside ``<ref>`` and the like); ``{{name:…}}`` is a parser function, not a
+    template. Skipped: names (after redirects, lower-cased) ``redirect``, ``seealso``, ``main``,
+    ``cquote``, ``chess diagram``, ``ipa``, ``lang``, … or matching ``cite.*``, ``citation.*``,
+    ``zh-.*``, …; parameters ``image``/``image_photo`` (per-language lists for ar, el, eo, id);
+    templates with fewer than 2 named keys or whose named keys are at most 75 % of the parameters.
+    Positional (all-digit) keys are never extracted.
+
+Predicates
+    ``<lang namespace>/property/`` + the key lower-cased, camel-cased at ``_``, whitespace, ``-``
+    and ``:``, trailing digits removed, DBpedia-encoded: ``area_total_km2`` -> ``dbp:areaTotalKm``,
+    ``leader_name1`` -> ``dbp:leaderName``, ``nom de naissance`` -> ``dbp:nomDeNaissance``. The
+    release URI policy ``xml-safe-predicates`` then appends ``_`` when the local name cannot end an
+    XML name (``dbp:tailleimage(enPx)_``); it applies in predicate position only.
+
+Values
+    The value in DBpedia's node view (:func:`~extractors.dataparsers.objects.dbpedia_nodes`), text
+    in parentheses removed (links and templates inside them too), split at ``<br>``; each piece
+    gives the first of: a unit value in exactly one dimension (strict) -> ``"v"^^dbt:<unit as
+    written>`` (several dimensions: the string); a date (xsd:date, gMonthDay, gMonth; strict),
+    else the dates of all its ``-``/``–``/``,``/``;`` parts; a single coordinate ``51/12/N`` ->
+    xsd:double; an integer (strict), else a double; a rank ``3rd`` -> xsd:integer; the wiki links
+    (then external links) when every ``\\W+``-separated part is one; the string ``"…"@lang``.
+    Text parts are split as the framework's ``NodeUtil.splitPropertyNode`` did when the French
+    gold samples were made: a part counts when it is not empty (blank parts included).
+
+Datasets (the ``extractor`` of each triple)
+    ``infobox`` is DBpedia's ``infobox-properties``. ``infobox-extended`` holds what the framework
+    writes only to ``infobox-properties-extended``, which its InfoboxExtractor does not publish:
+    the links or dates after the first of a piece, and every value of a template written on one
+    line. ``infobox-property-definitions`` declares each predicate once per page:
+    ``dbp:x a rdf:Property ; rdfs:label "x"@lang`` (the key, ``_`` as space, trailing digits
+    removed).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+
+from mwparserfromhell.nodes import (
+    Comment,
+    ExternalLink,
+    Heading,
+    Node,
+    Tag,
+    Template,
+    Text,
+    Wikilink,
+)
+from mwparserfromhell.nodes.extras import Parameter
+from mwparserfromhell.smart_list import SmartList
+from mwparserfromhell.wikicode import Wikicode
+
+from extractors.dataparsers import ParseContext
+from extractors.dataparsers.dates import XSD_DATE, XSD_GMONTH, XSD_GMONTHDAY, parse_date
+from extractors.dataparsers.geo import parse_single_coordinate
+from extractors.dataparsers.numbers import double_from_text, integer_from_text, normalize_dashes
+from extractors.dataparsers.objects import JAVA_TRIM, UrlLink, dbpedia_nodes
+from extractors.dataparsers.unit_values import parse_unit_value
+from extractors.rdf import IRI, RDF, RDF_TYPE, RDFS, XSD, Literal, Term, Triple, java_double
+from extractors.titles import (
+    InvalidTitle,
+    Title,
+    parse_link_target,
+    parse_title,
+    resource_iri,
+    wiki_encode,
+)
+from extractors.units import DIMENSIONS
+from extractors.wikitext import DROPPED_TAGS, clean_text, flat_text, template_name
+
+__all__ = [
+    "INFOBOX",
+    "INFOBOX_EXTENDED",
+    "PROPERTY_DEFINITIONS",
+    "extract_infobox",
+    "property_iri",
+]
+
+INFOBOX = "infobox"
+INFOBOX_EXTENDED = "infobox-extended"
+PROPERTY_DEFINITIONS = "infobox-property-definitions"
+
+_IGNORED_TEMPLATES = frozenset(
+    {"redirect", "seealso", "see_also", "main", "cquote", "chess diagram", "ipa", "lang", "تحويل"}
+)
+# Matched against the lower-cased name, so "IPA-.*" never matches, as upstream.
+_IGNORED_TEMPLATE_PATTERN = re.compile(
+    "cite.*|citation.*|assessment.*|zh-.*|llang.*|IPA-.*|citajxo.*", re.DOTALL
+)
+_IGNORED_KEYS = {
+    "en": frozenset({"image", "image_photo"}),
+    "ar": frozenset({"صورة"}),
+    "id": frozenset({"foto", "gambar"}),
+    "el": frozenset({"εικόνα", "εικονα", "Εικόνα", "Εικονα", "χάρτης", "Χάρτης"}),
+    "eo": frozenset({"dosiero"}),
+}
+_MIN_NAMED_KEYS = 2
+_MIN_NAMED_RATIO = 0.75
+
+_JAVA_SPACE = "[ \t\n\x0b\f\r]"
+_SPLIT_WORDS = re.compile(f"_+|{_JAVA_SPACE}+|-|:+")
+# Java's "$": the end, or before a final line terminator
+_TRAILING_NUMBER = re.compile("[0-9]+(?=(?:\r\n|[\n\r\u0085\u2028\u2029])?\\Z)")
+_BR = re.compile(r"<br[ \t\n\x0b\f\r]*/?>")
+_DATE_PARTS = re.compile("—|–|-|&mdash;|&ndash;|,|;")
+_NON_WORD = re.compile("[^A-Za-z0-9_]+")  # Java's \s*\W+\s*
+_RANK = re.compile(f"([0-9]+){_JAVA_SPACE}?(?:st|nd|rd|th)", re.IGNORECASE | re.ASCII)
+# StringParser drops a <small> left empty (here by removed parentheses); clean_text writes "()"
+_EMPTY_SMALL = re.compile(r"<small[^>]*>\(?\)?</small>", re.DOTALL)
+_DIGIT = re.compile(r"\d")
+# Unless the value is a template, a dimension's text patterns need one of its unit labels (except
+# Length's "6 ft 2 in" and Time's durations): a cheap test that spares the parser.
+_DIMENSION_LABELS = [
+    (
+        dimension,
+        None
+        if dimension.name in ("Length", "Time")
+        else re.compile("|".join(map(re.escape, dimension.labels)), re.IGNORECASE),
+    )
+    for dimension in DIMENSIONS
+]
+_DATE_TYPES = (XSD_DATE, XSD_GMONTHDAY, XSD_GMONTH)
+_LINK_SCHEMES = frozenset({"http", "https", "ftp"})
+_URL_SCHEME = re.compile("([A-Za-z][A-Za-z0-9+.-]*):")
+_XSD_INTEGER = XSD + "integer"
+_XSD_DOUBLE = XSD + "double"
+_RDF_PROPERTY = IRI(RDF + "Property")
+_RDFS_LABEL = RDFS + "label"
+# Java's locale-sensitive case mapping differs from the default for Turkish and Azeri.
+_DOTTED_LOWER = str.maketrans({"I": "ı", "İ": "i"})
+_DOTTED_UPPER = str.maketrans({"i": "İ"})
+# scala.xml.Utility: isNameStart (plus "_") and the further isNameChar categories (plus ".-:·")
+_NAME_START = frozenset({"Ll", "Lu", "Lo", "Lt", "Nl"})
+_NAME_CHAR = frozenset({"Mc", "Me", "Mn", "Lm", "Nd"})
+
+
+def extract_infobox(
+    wikicode: Wikicode, subject: str, context: ParseContext, *, xml_safe_predicates: bool = True
+) -> list[Triple]:
+    """The raw infobox statements of a page (see the module docstring).
+
+    ``xml_safe_predicates=False`` leaves predicates as the extractor makes them, before the
+    release URI policy (as the framework's gold samples are written).
+    """
+    declared: set[str] = set()
+    triples: list[Triple] = []
+    for template in _templates(wikicode.nodes):
+        triples += _template_triples(template, subject, context, xml_safe_predicates, declared)
+    return triples
+
+
+def property_iri(key: str, lang: str) -> str:
+    """The ``dbp:`` IRI of a template parameter key (before the XML-safe URI policy)."""
+    turkic = lang in ("tr", "az")
+    lowered = (key.translate(_DOTTED_LOWER) if turkic else key).lower().strip(JAVA_TRIM)
+    words = _SPLIT_WORDS.split(lowered)
+    while words and not words[-1]:  # Java's split drops trailing empty strings
+        words.pop()
+    camel = "".join([words[0], *(_capitalize(word, turkic) for word in words[1:])]) if words else ""
+    return _namespace(lang, "property") + wiki_encode(_TRAILING_NUMBER.sub("", camel, count=1))
+
+
+def _templates(nodes: list[Node]) -> Iterator[Template]:
+    """Templates not nested in templates, as DBpedia's ``collectTemplates`` finds them."""
+    for node in nodes:
+        if isinstance(node, Template):
+            if not any(
+                ":" in str(part) for part in node.name.nodes if not isinstance(part, Comment)
+            ):
+                yield node
+        elif isinstance(node, Tag):
+            if node.contents is not None and str(node.tag).lower() not in DROPPED_TAGS:
+                yield from _templates(node.contents.nodes)
+        elif isinstance(node, Wikilink | ExternalLink):
+            label = node.text if isinstance(node, Wikilink) else node.title
+            if label is not None:
+                yield from _templates(label.nodes)
+        elif isinstance(node, Heading):
+            yield from _templates(node.title.nodes)
+
+
+def _template_triples(
+    template: Template, subject: str, context: ParseContext, xml_safe: bool, declared: set[str]
+) -> list[Triple]:
+    name = context.resolve_template(template_name(template)).lower()
+    if name in _IGNORED_TEMPLATES or _IGNORED_TEMPLATE_PATTERN.fullmatch(name):
+        return []
+    ignored = _IGNORED_KEYS.get(context.lang, _IGNORED_KEYS["en"])
+    params = [
+        (key, param.value)
+        for param in template.params
+        if (key := _key(param)).lower() not in ignored
+    ]
+    named = [(key, value) for key, value in params if key and not key.isdecimal()]
+    if len(named) < _MIN_NAMED_KEYS or len(named) / len(params) <= _MIN_NAMED_RATIO:
+        return []
+    published = _spans_lines(template)
+    lang = context.lang
+    triples: list[Triple] = []
+    for key, value in named:
+        iri = property_iri(key, lang)
+        predicate = _xml_safe(iri) if xml_safe else iri
+        for piece in _split(_remove_parentheses(_children(value)), _BR):
+            values = _values(piece, context)
+            for term in values:
+                extractor = INFOBOX if published and term == values[0] else INFOBOX_EXTENDED
+                triples.append(Triple(subject, predicate, term, extractor))
+            if values and iri not in declared:
+                declared.add(iri)
+                triples += _declaration(iri, key, lang)
+    return triples
+
+
+def _declaration(iri: str, key: str, lang: str) -> list[Triple]:
+    """``dbp:x a rdf:Property ; rdfs:label "x"@lang``, the label being the key with spaces for
+    underscores and trailing digits removed."""
+    label = Literal(_TRAILING_NUMBER.sub("", key.replace("_", " "), count=1), lang=lang)
+    return [
+        Triple(iri, RDF_TYPE, _RDF_PROPERTY, PROPERTY_DEFINITIONS),
+        Triple(iri, _RDFS_LABEL, label, PROPERTY_DEFINITIONS),
+    ]
+
+
+def _key(param: Parameter) -> str:
+    """A parameter's key as DBpedia reads it: comments dropped, trimmed (case kept)."""
+    key = "".join(str(node) for node in param.name.nodes if not isinstance(node, Comment))
+    return key.strip(JAVA_TRIM)
+
+
+def _spans_lines(template: Template) -> bool:
+    """Whether a parameter starts on another line than the template (the framework writes the
+    values of one-line templates to infobox-properties-extended only)."""
+    return "\n" in str(template.name) or any("\n" in str(param) for param in template.params[:-1])
+
+
+def _children(value: Wikicode) -> list[Node]:
+    """The children of a parameter value in DBpedia's view, as parser nodes."""
+    nodes: list[Node] = []
+    for piece in dbpedia_nodes(value):
+        if isinstance(piece, str):
+            nodes.append(Text(piece))
+        elif isinstance(piece, UrlLink):
+            nodes.append(ExternalLink(piece.url, piece.label, brackets=piece.label is not None))
+        else:
+            nodes.append(piece)
+    return nodes
+
+
+def _remove_parentheses(nodes: list[Node]) -> list[Node]:
+    """``NodeUtil.removeParentheses``: text in parentheses and any node inside them removed."""
+    depth = 0
+    kept: list[Node] = []
+    for node in nodes:
+        if not isinstance(node, Text):
+            if depth <= 0:
+                kept.append(node)
+        elif depth <= 0 and "(" not in node.value:
+            kept.append(node)
+        else:
+            chars: list[str] = []
+            for char in node.value:
+                if char == "(":
+                    depth += 1
+                elif depth <= 0:
+                    chars.append(char)
+                elif char == ")":
+                    depth -= 1
+            kept.append(Text("".join(chars)))
+    return kept
+
+
+def _split(nodes: list[Node], separator: re.Pattern[str]) -> list[list[Node]]:
+    """``NodeUtil.splitPropertyNode``: text is split, other nodes stay whole; a separator always
+    ends a part (which may be empty), the trailing part counts when not empty."""
+    parts: list[list[Node]] = []
+    current: list[Node] = []
+    for node in nodes:
+        if not isinstance(node, Text):
+            current.append(node)
+            continue
+        *complete, last = separator.split(node.value)
+        for text in complete:
+            if text:
+                current.append(Text(text))
+            parts.append(current)
+            current = []
+        if last:
+            current.append(Text(last))
+    if current:
+        parts.append(current)
+    return parts
+
+
+def _values(nodes: list[Node], context: ParseContext) -> list[Term]:
+    """The terms of one piece: the first parser that succeeds (see the module docstring)."""
+    raw = flat_text(nodes)
+    text = clean_text(_EMPTY_SMALL.sub("", raw))
+    # unit values and dates need a digit (in the text or a template's), the others one in the text
+    has_template = any(isinstance(node, Template) for node in nodes)
+    if has_template or _DIGIT.search(raw):
+        unit = _unit_value(Wikicode(SmartList(nodes)), text, context)
+        if unit is not None:
+            return [unit]
+        dates = _dates(nodes, context)
+        if dates:
+            return dates
+    if text is not None and _DIGIT.search(text):
+        number = _number(text, context)
+        if number is not None:
+            return [number]
+    links = _links(nodes, context)
+    if links:
+        return links
+    return [Literal(text, lang=context.lang)] if text is not None else []
+
+
+def _unit_value(value: Wikicode, text: str | None, context: ParseContext) -> Literal | None:
+    """A unit value in exactly one dimension; in several, the string."""
+    significant = [n for n in value.nodes if not (isinstance(n, Text) and not n.value.strip())]
+    template = len(significant) == 1 and isinstance(significant[0], Template)  # strict: alone
+    normalized = normalize_dashes(text) if text is not None else ""
+    found = [
+        result
+        for dimension, labels in _DIMENSION_LABELS
+        if (template or labels is None or labels.search(normalized))
+        and (result := parse_unit_value(value, dimension, context, strict=True)) is not None
+    ]
+    if len(found) == 1:
+        return Literal(java_double(found[0].value), found[0].unit.iri)
+    if found and text is not None:
+        return Literal(text, lang=context.lang)
+    return None
+
+
+def _dates(nodes: list[Node], context: ParseContext) -> list[Term]:
+    date = _date(nodes, context)
+    if date is not None:
+        return [date]
+    parts = _split(nodes, _DATE_PARTS)
+    if len(parts) < 2:  # nothing to split: the same value again
+        return []
+    dates: list[Term] = [date for part in parts if (date := _date(part, context)) is not None]
+    return dates if len(dates) == len(parts) else []
+
+
+def _date(nodes: list[Node], context: ParseContext) -> Literal | None:
+    value = Wikicode(SmartList(nodes))
+    for datatype in _DATE_TYPES:
+        date = parse_date(value, datatype, context, strict=True)
+        if date is not None:
+            return date
+    return None
+
+
+def _number(text: str, context: ParseContext) -> Literal | None:
+    """Single coordinate, integer, double or rank, in that order."""
+    coordinate = parse_single_coordinate(text, context)
+    if coordinate is not None:
+        return Literal(java_double(coordinate), _XSD_DOUBLE)
+    integer = integer_from_text(text, context.lang, strict=True)
+    if integer is not None:
+        return Literal(str(integer), _XSD_INTEGER)
+    double = double_from_text(text, context.lang, strict=True)
+    if double is not None:
+        return Literal(java_double(double), _XSD_DOUBLE)
+    rank = _RANK.fullmatch(text)
+    return Literal(rank.group(1), _XSD_INTEGER) if rank else None
+
+
+def _links(nodes: list[Node], context: ParseContext) -> list[Term]:
+    """Wiki links, else external links, when every ``\\W+``-separated part is one."""
+    parts = _split(nodes, _NON_WORD)
+    sole = [_sole(part) for part in parts]
+    wiki: list[Term] = [
+        iri
+        for node in sole
+        if isinstance(node, Wikilink) and (iri := _link_iri(node, context)) is not None
+    ]
+    if len(wiki) == len(parts):
+        return wiki
+    external = [str(node.url) for node in sole if isinstance(node, ExternalLink)]
+    if len(external) != len(parts):
+        return []
+    return [IRI(url) for url in external if _clean_link(url)]
+
+
+def _sole(nodes: list[Node]) -> Node | None:
+    """The node of a part that is one node, alone or next to blank texts (strict parsers)."""
+    if len(nodes) == 1:
+        return nodes[0]
+    if len(nodes) == 2:
+        return nodes[0] if _blank(nodes[1]) else nodes[1] if _blank(nodes[0]) else None
+    if len(nodes) == 3 and _blank(nodes[0]) and _blank(nodes[2]):
+        return nodes[1]
+    return None
+
+
+def _blank(node: Node) -> bool:
+    return isinstance(node, Text) and not node.value.strip(JAVA_TRIM)
+
+
+def _link_iri(link: Wikilink, context: ParseContext) -> IRI | None:
+    """The resource of a wiki link in any namespace; ``[[#Section]]`` is a section of the page."""
+    try:
+        target = parse_link_target(str(link.title))
+        if target.name:
+            title = Title(target.namespace, target.name)
+        else:
+            page = parse_title(context.page_title)
+            title = Title(page.namespace, page.name, target.fragment)
+    except InvalidTitle:
+        return None
+    return IRI(resource_iri(title, _namespace(context.lang, "resource")))
+
+
+def _clean_link(url: str) -> bool:
+    """``UriUtils.cleanLink``: only http, https and ftp links are kept."""
+    scheme = _URL_SCHEME.match(url)
+    return scheme is not None and scheme.group(1) in _LINK_SCHEMES
+
+
+def _namespace(lang: str, kind: str) -> str:
+    return f"http://dbpedia.org/{kind}/" if lang == "en" else f"http://{lang}.dbpedia.org/{kind}/"
+
+
+def _capitalize(word: str, turkic: bool) -> str:
+    """``RichString.capitalize``: the first UTF-16 unit upper-cased, a leading ß kept."""
+    if not word or word[0] == "ß" or ord(word[0]) > 0xFFFF:
+        return word
+    head = word[0].translate(_DOTTED_UPPER) if turkic else word[0]
+    return head.upper() + word[1:]
+
+
+def _xml_safe(iri: str) -> str:
+    """The ``xml-safe-predicates`` URI policy: ``_`` appended unless the IRI ends in an XML name
+    that does not start inside a ``%XX`` escape."""
+    for index in range(len(iri) - 1, -1, -1):
+        char = iri[index]
+        if index >= 2 and iri[index - 2] == "%":
+            break
+        if char == ":" or ord(char) > 0xFFFF:
+            break
+        category = unicodedata.category(char)
+        if category in _NAME_START or char == "_":
+            return iri
+        if category not in _NAME_CHAR and char not in ".-·":
+            break
+    return iri + "_"
