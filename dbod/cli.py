@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -15,7 +16,7 @@ from dbod.formats import FORMATS, serialize
 from dbod.mappings_sync import load_mappings
 from dbod.progress import Progress
 from dbod.runtime import open_cache, open_core
-from dbod.settings import DEFAULT_MAPPINGS, DEFAULT_SOURCE, Settings, SettingsError
+from dbod.settings import DEFAULT_MAPPINGS, DEFAULT_SOURCE, ENVIRONMENT, Settings, SettingsError
 from dbod.sources.mediawiki import MediaWikiError, UpstreamUnavailable
 from extractors.titles import InvalidTitle
 
@@ -54,6 +55,13 @@ def build_parser() -> argparse.ArgumentParser:
     warm.set_defaults(handler=_cache_warm)
     for sub in (stats, clear, warm):
         _settings_flags(sub, suppress=True)
+
+    serve = commands.add_parser("serve", help="run the web service (Linked Data, SPARQL)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    _settings_flags(serve, suppress=True)
+    serve.set_defaults(handler=_serve)
 
     mappings = commands.add_parser("mappings", help="the DBpedia ontology and mappings")
     mapping_commands = mappings.add_subparsers(
@@ -178,6 +186,25 @@ async def _warm(settings: Settings, titles: list[str]) -> int:
                         status = max(status, _report(title, outcome))
                 progress.advance(len(chunk))
     return status
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    load_mappings(settings, contact=settings.contact)  # sync once, before workers start
+    for name, variable in ENVIRONMENT.items():  # workers read their settings from here
+        value = getattr(settings, name)
+        if value is not None:
+            os.environ[variable] = str(value)
+    uvicorn.run(
+        "dbod.web.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        proxy_headers=True,
+    )
+    return 0
 
 
 def _mappings_sync(args: argparse.Namespace, settings: Settings) -> int:

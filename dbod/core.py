@@ -61,6 +61,10 @@ class PageSource(Protocol):
 
     async def resolve_redirects(self, titles: Iterable[str]) -> dict[str, str]: ...
 
+    async def backlinks(
+        self, title: str, namespace: int | None = 0, limit: int = 500
+    ) -> list[str]: ...
+
 
 @dataclass
 class Description:
@@ -71,6 +75,7 @@ class Description:
     triples: list[Triple]
     checked: float
     stale: bool = False
+    timestamp: str = ""
 
     @property
     def iri(self) -> str:
@@ -143,6 +148,19 @@ class Core:
         for title, name in canonical.items():
             outcomes[title] = known[name]
         return outcomes
+
+    async def incoming(self, title: str, limit: int) -> list[Triple]:
+        """Statements of up to ``limit`` linking pages whose object is ``title``'s resource."""
+        target = IRI(resource_iri(title))
+        linking = await self.source.backlinks(title, 0, limit)
+        outcomes = await self.get_many(linking[:limit])
+        return [
+            triple
+            for outcome in outcomes.values()
+            if isinstance(outcome, Description)
+            for triple in outcome.triples
+            if triple.object == target and triple.subject != target
+        ]
 
     # -- freshness ------------------------------------------------------------------------------
 
@@ -221,7 +239,7 @@ class Core:
             redirects = sorted(
                 {*(known.redirects if known else []), *sources_of.get(page.title, [])}
             )
-            pointer = Pointer(page.title, page.revision_id, now, redirects)
+            pointer = Pointer(page.title, page.revision_id, now, redirects, page.timestamp)
             self.cache.set(page_key(self.wiki, page.title, page.revision_id), encode_page(page))
             self.cache.set(
                 graph_key(self.wiki, page.title, page.revision_id, EXTRACTOR_VERSION),
@@ -304,7 +322,11 @@ class Core:
             for origin in pointer.redirects
         ]
         return Description(
-            pointer.target, pointer.revision, [*triples, *redirects], pointer.checked
+            pointer.target,
+            pointer.revision,
+            [*triples, *redirects],
+            pointer.checked,
+            timestamp=pointer.timestamp,
         )
 
 

@@ -21,6 +21,7 @@ ENVIRONMENT = {
     "ttl": "DBOD_TTL",
     "cache_size": "DBOD_CACHE_SIZE",
     "contact": "DBOD_CONTACT",
+    "incoming_limit": "DBOD_INCOMING_LIMIT",
 }
 
 _LANG = re.compile(r"^[a-z]{2,3}(-[a-z0-9]+)*$")
@@ -54,6 +55,8 @@ class Settings:
     cache_size: int = 1 << 30
     #: who to contact about our requests (goes into the User-Agent sent to the wiki)
     contact: str | None = None
+    #: linking pages read for a resource's incoming statements (0: none)
+    incoming_limit: int = 50
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "cache_dir", Path(self.cache_dir).expanduser())
@@ -69,7 +72,7 @@ class Settings:
             )
         if not _LANG.match(self.lang):
             raise SettingsError(f"lang {self.lang!r} is not a Wikipedia language code")
-        for name, kind in (("ttl", float), ("cache_size", int)):
+        for name, kind in (("ttl", float), ("cache_size", int), ("incoming_limit", int)):
             try:
                 value = kind(getattr(self, name))
             except (TypeError, ValueError):

@@ -1,7 +1,7 @@
 """What the core keeps in the cache, and how: keys and byte encodings of each kind of record.
 
-* ``pointer/<wiki>/<title>``: JSON ``{"target", "revision", "checked", "redirects"}`` — the page a
-  title leads to, its latest revision and when that was last confirmed upstream;
+* ``pointer/<wiki>/<title>``: JSON ``{"target", "revision", "checked", "redirects", "timestamp"}``:
+  the page a title leads to, its latest revision, when that was last confirmed upstream;
 * ``page/<wiki>/<title>/<revision>``: the raw page record (JSON), so a new extractor version can
   re-extract without refetching;
 * ``graph/<wiki>/<title>/<revision>/<extractor version>``: the extracted triples (JSON lines).
@@ -32,6 +32,7 @@ class Pointer:
     revision: int
     checked: float
     redirects: list[str] = field(default_factory=list)  # titles known to redirect to target
+    timestamp: str = ""  # when the revision was saved (ISO 8601)
 
 
 def pointer_key(wiki: str, title: str) -> str:
@@ -61,6 +62,7 @@ def decode_pointer(data: bytes) -> Pointer:
             int(raw["revision"]),
             float(raw["checked"]),
             [str(title) for title in raw.get("redirects", [])],
+            str(raw.get("timestamp", "")),
         )
     except (ValueError, KeyError, TypeError) as exc:
         raise CorruptRecord(f"bad pointer: {exc}") from exc

@@ -46,6 +46,10 @@ class DumpPages:
             revisions[title] = record.revision_id if record and not record.redirect else None
         return revisions
 
+    async def backlinks(self, title: str, namespace: int | None = 0, limit: int = 500) -> list[str]:
+        """A dump has no link table: no backlinks are known."""
+        return []
+
     async def resolve_redirects(self, titles: Iterable[str]) -> dict[str, str]:
         """Redirecting titles mapped to their final targets."""
         targets: dict[str, str] = {}

@@ -1,0 +1,62 @@
+"""Errors as HTTP answers: the right status, a message naming the problem, never a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+
+from dbod.formats import BY_MEDIA_TYPE
+from dbod.web.conneg import negotiate
+from dbod.web.html import render_message
+
+log = logging.getLogger(__name__)
+
+
+class Problem(Exception):
+    """An error the client should see: HTTP ``status``, a ``message`` and extra headers."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+
+def problem_response(
+    request: Request, status: int, message: str, headers: dict[str, str]
+) -> Response:
+    """The error as HTML for browsers, as an RDF comment for RDF clients, else plain text."""
+    offers = ["text/html", "text/plain", *BY_MEDIA_TYPE]
+    chosen = negotiate(request.headers.get("accept"), offers) or "text/plain"
+    if chosen == "text/html":
+        return HTMLResponse(render_message(status, message), status, headers)
+    fmt = BY_MEDIA_TYPE.get(chosen)
+    if fmt is not None and fmt.name in ("ttl", "nt", "n3"):
+        body = "".join(f"# {line}\n" for line in message.splitlines())
+        return Response(body, status, headers, media_type=fmt.media_type)
+    return PlainTextResponse(message + "\n", status, headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Map every exception to a clean answer."""
+
+    @app.exception_handler(Problem)
+    async def _problem(request: Request, exc: Problem) -> Response:
+        return problem_response(request, exc.status, exc.message, exc.headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        return problem_response(request, exc.status_code, str(exc.detail), dict(exc.headers or {}))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        return problem_response(request, 400, "the request is malformed", {})
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error serving %s", request.url.path)
+        return problem_response(request, 500, "internal error; it has been logged", {})
