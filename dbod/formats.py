@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from extractors.rdf import PREFIXES, Literal, Triple, ntriples_line, to_graph
+from extractors.rdf import PREFIXES, XSD_STRING, Literal, Triple, ntriples_line, to_graph
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def _rdf_json(triples: list[Triple]) -> str:
             value = {"type": "literal", "value": obj.lexical}
             if obj.lang:
                 value["lang"] = obj.lang
-            elif obj.datatype:
+            elif obj.datatype and obj.datatype != XSD_STRING:
                 value["datatype"] = obj.datatype
         else:
             value = {"type": "uri", "value": str(obj)}

@@ -148,3 +148,56 @@ def counting_proxy(mediawiki_api: str):
     split = mediawiki_api.split("/", 3)
     with proxy_module.LoopbackProxy("/".join(split[:3])) as proxy:
         yield proxy, f"{proxy.url}/{split[3]}"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nobody listens on right now."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server(source: str, mappings: Path, cache_dir: Path, *extra: str):
+    """``dbod serve`` (real uvicorn) on a free loopback port; returns (process, base URL)."""
+    import time
+    import urllib.request
+
+    port = free_port()
+    log = (cache_dir.parent / f"serve-{port}.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dbod.cli", "--source", source, "--mappings", str(mappings),
+         "--cache-dir", str(cache_dir), "serve", "--port", str(port), *extra],
+        stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"dbod serve exited with {process.returncode}; see {log.name}")
+        try:
+            with urllib.request.urlopen(base + "/health", timeout=1):
+                return process, base
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise RuntimeError(f"dbod serve did not answer within 60 s; see {log.name}")
+
+
+def stop_server(process) -> None:  # type: ignore[no-untyped-def]
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="session")
+def live_server(mediawiki_api: str, shared_data: Path, tmp_path_factory: pytest.TempPathFactory):
+    """Base URL of ``dbod serve`` on loopback with the MediaWiki testbed as its source."""
+    process, base = start_server(
+        mediawiki_api, shared_data / "dbpedia", tmp_path_factory.mktemp("serve") / "cache"
+    )
+    yield base
+    stop_server(process)
