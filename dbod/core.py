@@ -31,6 +31,7 @@ from dbod.store import (
     encode_pointer,
     encode_triples,
     graph_key,
+    incoming_key,
     page_key,
     pointer_key,
 )
@@ -150,17 +151,34 @@ class Core:
         return outcomes
 
     async def incoming(self, title: str, limit: int) -> list[Triple]:
-        """Statements of up to ``limit`` linking pages whose object is ``title``'s resource."""
+        """Statements of up to ``limit`` linking pages whose object is ``title``'s resource
+        (kept for ``ttl`` seconds)."""
+        key = incoming_key(self.wiki, title, limit)
+        cached = self.cache.get(key)
+        if cached is not None:
+            try:
+                return decode_triples(cached)
+            except CorruptRecord:
+                self.cache.delete(key)
         target = IRI(resource_iri(title))
         linking = await self.source.backlinks(title, 0, limit)
         outcomes = await self.get_many(linking[:limit])
-        return [
+        found = [
             triple
             for outcome in outcomes.values()
             if isinstance(outcome, Description)
             for triple in outcome.triples
             if triple.object == target and triple.subject != target
         ]
+        self.cache.set(key, encode_triples(found), expire=self.ttl)
+        return found
+
+    def fresh_pointer(self, title: str) -> Pointer | None:
+        """Where ``title`` leads, if known and fresh (no upstream request, nothing decoded)."""
+        pointer = self._pointer(title)
+        if pointer is None or self.clock() - pointer.checked >= self.ttl:
+            return None
+        return pointer
 
     # -- freshness ------------------------------------------------------------------------------
 

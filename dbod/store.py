@@ -4,7 +4,9 @@
   the page a title leads to, its latest revision, when that was last confirmed upstream;
 * ``page/<wiki>/<title>/<revision>``: the raw page record (JSON), so a new extractor version can
   re-extract without refetching;
-* ``graph/<wiki>/<title>/<revision>/<extractor version>``: the extracted triples (JSON lines).
+* ``graph/<wiki>/<title>/<revision>/<extractor version>``: the extracted triples (JSON lines);
+* ``incoming/<wiki>/<title>/<limit>``: statements of linking pages about it (expire after TTL);
+* ``representation/<wiki>/<title>/<revision>/<variant>``: a rendered response (expires too).
 
 Decoding never trusts the bytes: anything malformed raises :class:`CorruptRecord`, and the core
 then discards the entry and refetches.
@@ -48,6 +50,16 @@ def page_key(wiki: str, title: str, revision: int) -> str:
 def graph_key(wiki: str, title: str, revision: int, extractor_version: str) -> str:
     """Cache key of an extracted graph."""
     return make_key("graph", wiki, title, str(revision), extractor_version)
+
+
+def incoming_key(wiki: str, title: str, limit: int) -> str:
+    """Cache key of a resource's incoming statements (from up to ``limit`` linking pages)."""
+    return make_key("incoming", wiki, title, str(limit))
+
+
+def representation_key(wiki: str, title: str, revision: int, variant: str) -> str:
+    """Cache key of a rendered response body (a format of /data, or the HTML page)."""
+    return make_key("representation", wiki, title, str(revision), variant)
 
 
 def encode_pointer(pointer: Pointer) -> bytes:

@@ -1,28 +1,63 @@
-"""HTML resource pages in the spirit of dbpedia.org's. Every value is escaped; only http(s)
-links are ever made clickable, so nothing from Wikipedia can run in a browser."""
+"""HTML resource pages in the spirit of dbpedia.org's.
+
+Every value is escaped (text and attributes alike); only http(s) URLs and our own paths
+(``/page/``, ``/ontology/``, ``/data/``) ever become an ``href`` or ``src``; the pages carry no
+script, no inline event handler and a Content-Security-Policy (:data:`CONTENT_SECURITY_POLICY`,
+in a ``<meta http-equiv>``) that forbids scripts outright, so nothing from Wikipedia can run.
+"""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Iterable
 from html import escape
 
 from dbod.formats import FORMATS
 from dbod.web.names import path_segment
-from extractors.rdf import DBO, DBR, FOAF, PREFIXES, RDFS, Literal, Term, Triple
+from extractors.rdf import DBO, DBR, FOAF, PREFIXES, PROV, RDF_TYPE, RDFS, Literal, Term, Triple
 
 STYLE = """
-body{font-family:system-ui,sans-serif;margin:0;color:#222}
+body{font-family:system-ui,sans-serif;margin:0;color:#222;line-height:1.4}
 header{background:#2a5d8f;color:#fff;padding:1em 2em}
+header h1{margin:.2em 0}
 header a{color:#fff}
+.site{margin:0;font-size:.9em;opacity:.85}
+.about{margin:0}
 main{padding:1em 2em;max-width:75em}
-table{border-collapse:collapse;width:100%}
+table{border-collapse:collapse;width:100%;margin-bottom:1.5em}
 th,td{border-bottom:1px solid #ddd;padding:.3em .6em;text-align:left;vertical-align:top}
-th{background:#f3f6f9;width:25%}
+th{background:#f3f6f9;font-weight:normal}
+tbody th{width:25%}
+thead th{font-weight:bold}
+td{overflow-wrap:anywhere}
 .stale{background:#fff3cd;border:1px solid #e0c060;padding:.5em 1em}
+.summary{overflow:auto}
 .thumb{float:right;max-width:300px;margin:0 0 1em 1em}
-.meta{color:#666;font-size:.9em}
+.meta,.formats{color:#555;font-size:.9em}
 ul.values{margin:0;padding-left:1.2em}
+small{color:#666}
+footer{color:#666;font-size:.85em;padding:1em 2em;border-top:1px solid #ddd}
 """
+
+_STYLE_HASH = base64.b64encode(hashlib.sha256(STYLE.encode()).digest()).decode()
+
+#: the policy of every page: no script at all, no fetches but images, only our own style sheet
+CONTENT_SECURITY_POLICY = (
+    f"default-src 'none'; img-src https: http:; style-src 'sha256-{_STYLE_HASH}'; "
+    "base-uri 'none'; form-action 'none'"
+)
+
+LICENSE = "http://creativecommons.org/licenses/by-sa/3.0/"
+
+_FORMAT_LABELS = {
+    "ttl": "Turtle",
+    "nt": "N-Triples",
+    "n3": "N3",
+    "jsonld": "JSON-LD",
+    "rdfxml": "RDF/XML",
+    "rdfjson": "RDF/JSON",
+}
 
 _COMPACT = sorted(((ns, prefix) for prefix, ns in PREFIXES.items()), key=lambda p: -len(p[0]))
 
@@ -35,13 +70,24 @@ def compact(iri: str) -> str:
     return iri
 
 
+def _attr(value: str) -> str:
+    """A value for a double-quoted attribute."""
+    return escape(value, quote=True)
+
+
+def _web_url(iri: str) -> str | None:
+    """``iri`` if it is an http(s) URL (the only kind a page links to or loads), else None."""
+    return iri if iri.startswith(("http://", "https://")) else None
+
+
 def _href(iri: str) -> str | None:
-    """Where a link to ``iri`` goes: our own page for DBpedia resources, the IRI for http(s)."""
-    if iri.startswith(DBR):
+    """Where a link to ``iri`` goes: our own page for DBpedia resources and ontology terms,
+    the IRI itself for other http(s) IRIs, nowhere for anything else."""
+    if iri.startswith(DBR) and len(iri) > len(DBR):
         return "/page/" + path_segment(iri[len(DBR) :])
-    if iri.startswith(("http://", "https://")):
-        return iri
-    return None
+    if iri.startswith(DBO) and len(iri) > len(DBO):
+        return "/ontology/" + path_segment(iri[len(DBO) :])
+    return _web_url(iri)
 
 
 def render_term(term: Term | str) -> str:
@@ -53,39 +99,108 @@ def render_term(term: Term | str) -> str:
         if term.datatype:
             return f"{text} <small>({escape(compact(term.datatype))})</small>"
         return text
-    href = _href(str(term))
-    label = escape(compact(str(term)))
-    return f'<a href="{escape(href, quote=True)}">{label}</a>' if href else label
+    iri = str(term)
+    label = escape(compact(iri))
+    href = _href(iri)
+    if href is None:
+        return label
+    external = "" if href.startswith("/") else " rel=nofollow"
+    return f'<a href="{_attr(href)}"{external}>{label}</a>'
 
 
-def _first(triples: Iterable[Triple], subject: str, predicate: str) -> Term | None:
-    for triple in triples:
-        if triple.subject == subject and triple.predicate == predicate:
-            return triple.object
+def _objects(triples: Iterable[Triple], subject: str, predicate: str) -> list[Term]:
+    return [t.object for t in triples if t.subject == subject and t.predicate == predicate]
+
+
+def _preferred_literal(triples: list[Triple], subject: str, predicate: str) -> Literal | None:
+    """The English value, else one without a language, else the first."""
+    literals = [o for o in _objects(triples, subject, predicate) if isinstance(o, Literal)]
+    return min(literals, key=lambda lit: {"en": 0, None: 1}.get(lit.lang, 2), default=None)
+
+
+def _first_url(triples: list[Triple], subject: str, predicate: str) -> str | None:
+    for value in _objects(triples, subject, predicate):
+        if not isinstance(value, Literal) and _web_url(value):
+            return value
     return None
 
 
-def _rows(triples: list[Triple], subject: str) -> str:
-    by_predicate: dict[str, list[Term]] = {}
-    for triple in triples:
-        if triple.subject == subject:
-            values = by_predicate.setdefault(triple.predicate, [])
-            if triple.object not in values:
-                values.append(triple.object)
-    rows = []
-    for predicate in sorted(by_predicate, key=compact):
-        values = "".join(f"<li>{render_term(value)}</li>" for value in by_predicate[predicate])
-        rows.append(
-            f"<tr><th>{render_term(predicate)}</th><td><ul class=values>{values}</ul></td></tr>"
-        )
-    return "".join(rows)
+def _value_list(values: list[Term]) -> str:
+    items = "".join(f"<li>{render_term(value)}</li>" for value in values)
+    return f"<ul class=values>{items}</ul>"
+
+
+def _grouped(pairs: Iterable[tuple[str, Term]]) -> dict[str, list[Term]]:
+    """Values by key, each value once, keys sorted by their compact form."""
+    groups: dict[str, list[Term]] = {}
+    for key, value in pairs:
+        values = groups.setdefault(key, [])
+        if value not in values:
+            values.append(value)
+    return {key: groups[key] for key in sorted(groups, key=compact)}
+
+
+def _properties(triples: list[Triple], subject: str) -> str:
+    groups = _grouped((t.predicate, t.object) for t in triples if t.subject == subject)
+    rows = "".join(
+        f"<tr><th scope=row>{render_term(predicate)}</th><td>{_value_list(values)}</td></tr>"
+        for predicate, values in groups.items()
+    )
+    return (
+        "<h2>Properties</h2><table class=properties><thead><tr><th scope=col>Property</th>"
+        f"<th scope=col>Value</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
 
 
 def _incoming(triples: list[Triple], subject: str) -> str:
-    rows = sorted(
-        {(t.subject, t.predicate) for t in triples if t.object == subject and t.subject != subject}
+    groups = _grouped(
+        (t.predicate, t.subject) for t in triples if t.object == subject and t.subject != subject
     )
-    return "".join(f"<tr><td>{render_term(s)}</td><td>{render_term(p)}</td></tr>" for s, p in rows)
+    if not groups:
+        return ""
+    rows = "".join(
+        f"<tr><th scope=row>is {render_term(predicate)} of</th><td>{_value_list(values)}</td></tr>"
+        for predicate, values in groups.items()
+    )
+    return (
+        "<h2>Incoming links</h2><table class=incoming><thead><tr><th scope=col>Property</th>"
+        f"<th scope=col>Subject</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
+
+
+def _provenance(
+    triples: list[Triple], subject: str, revision: int, timestamp: str, extracted: str
+) -> str:
+    """Which Wikipedia revision the description comes from, and when it was extracted."""
+    revision_text = f"revision {revision}"
+    revision_url = _first_url(triples, subject, PROV + "wasDerivedFrom")
+    if revision_url:
+        revision_text = f'<a href="{_attr(revision_url)}" rel=nofollow>{revision_text}</a>'
+    article = _first_url(triples, subject, FOAF + "isPrimaryTopicOf")
+    article_text = "Wikipedia article"
+    if article:
+        article_text = f'<a href="{_attr(article)}" rel=nofollow>{article_text}</a>'
+    edited = f" (edited {escape(timestamp)})" if timestamp else ""
+    at = f", extracted {escape(extracted)}" if extracted else ""
+    return f"<p class=meta>From {revision_text}{edited} of the {article_text}{at}.</p>"
+
+
+def _stale_notice(revision: int | None, extracted: str) -> str:
+    which = f" (revision {revision}, extracted {escape(extracted)})" if revision is not None else ""
+    return (
+        "<p class=stale role=alert><strong>Possibly out of date.</strong> Wikipedia could not be "
+        f"reached just now, so this is the last description we extracted{which}.</p>"
+    )
+
+
+def _head(title: str, extra: str = "") -> str:
+    return (
+        "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>\n"
+        f'<meta http-equiv="Content-Security-Policy" content="{_attr(CONTENT_SECURITY_POLICY)}">\n'
+        '<meta name=viewport content="width=device-width, initial-scale=1">\n'
+        f"<title>{escape(title)} — DBpedia on Demand</title>\n<style>{STYLE}</style>\n{extra}"
+        "</head>"
+    )
 
 
 def render_page(
@@ -93,64 +208,69 @@ def render_page(
     subject: str,
     name: str,
     triples: list[Triple],
-    revision: int,
-    timestamp: str,
-    extracted: str,
-    stale: bool,
+    revision: int | None = None,
+    timestamp: str = "",
+    extracted: str = "",
+    stale: bool = False,
+    data_path: str = "/data/",
 ) -> str:
-    """The HTML page of a resource (``name`` is its encoded name, as in its IRI)."""
-    label = _first(triples, subject, RDFS + "label")
-    title = label.lexical if isinstance(label, Literal) else name.replace("_", " ")
-    abstract = _first(triples, subject, DBO + "abstract")
-    thumbnail = _first(triples, subject, DBO + "thumbnail")
-    article = _first(triples, subject, FOAF + "isPrimaryTopicOf")
-    segment = path_segment(name)
-    formats = " · ".join(
-        f'<a href="/data/{escape(segment, quote=True)}.{fmt.extensions[0]}">{escape(fmt.name)}</a>'
-        for fmt in FORMATS.values()
+    """The HTML page of ``subject`` (``name`` is its encoded name, as in its IRI).
+
+    ``revision``, ``timestamp`` and ``extracted`` say where a description extracted from
+    Wikipedia comes from (omit them for a page not from Wikipedia, such as an ontology term);
+    ``stale`` adds the notice that Wikipedia could not be reached. The data formats are
+    linked at ``{data_path}{name}.{extension}``.
+    """
+    label = _preferred_literal(triples, subject, RDFS + "label")
+    title = label.lexical if label is not None else name.replace("_", " ")
+    abstract = _preferred_literal(triples, subject, DBO + "abstract")
+    thumbnail = _first_url(triples, subject, DBO + "thumbnail")
+    types = [t for t in _objects(triples, subject, RDF_TYPE) if not isinstance(t, Literal)]
+    kind = next((t for t in types if t.startswith(DBO)), types[0] if types else None)
+    data = _attr(data_path + path_segment(name))
+    formats = [(fmt, f"{data}.{fmt.extensions[0]}") for fmt in FORMATS.values()]
+    alternates = "".join(
+        f'<link rel=alternate type="{fmt.media_type}" href="{href}">\n' for fmt, href in formats
     )
-    image = ""
-    if thumbnail is not None and str(thumbnail).startswith(("http://", "https://")):
-        image = f'<img class=thumb alt="" src="{escape(str(thumbnail), quote=True)}">'
-    notice = (
-        "<p class=stale>Wikipedia could not be reached: this is the last description we have, "
-        "possibly out of date.</p>"
-        if stale
+    format_links = " · ".join(
+        f'<a rel=alternate type="{fmt.media_type}" href="{href}">'
+        f"{_FORMAT_LABELS.get(fmt.name, fmt.name)}</a>"
+        for fmt, href in formats
+    )
+    about = f"An entity of type {render_term(kind)} · " if kind is not None else ""
+    image = (
+        f'<img class=thumb src="{_attr(thumbnail)}" alt="{_attr(title)}"'
+        " referrerpolicy=no-referrer>"
+        if thumbnail
         else ""
     )
-    source = (
-        f'<a href="{escape(str(article), quote=True)}">Wikipedia article</a>' if article else ""
-    )
-    incoming = _incoming(triples, subject)
-    incoming_table = (
-        f"<h2>Incoming links</h2><table><tr><th>from</th><th>property</th></tr>{incoming}</table>"
-        if incoming
+    summary = f"<p class=abstract>{escape(abstract.lexical)}</p>" if abstract is not None else ""
+    provenance = (
+        _provenance(triples, subject, revision, timestamp, extracted)
+        if revision is not None
         else ""
     )
-    return f"""<!DOCTYPE html>
-<html lang=en><head><meta charset=utf-8>
-<meta name=viewport content="width=device-width, initial-scale=1">
-<title>{escape(title)} — DBpedia on Demand</title>
-<style>{STYLE}</style>
-<link rel=alternate type="text/turtle" href="/data/{escape(segment, quote=True)}.ttl">
-</head><body>
-<header><h1>{escape(title)}</h1><div>{escape(subject)}</div></header>
+    return f"""{_head(title, alternates)}
+<body>
+<header><p class=site>DBpedia on Demand</p><h1>{escape(title)}</h1>
+<p class=about>{about}<code>{escape(subject)}</code></p></header>
 <main>
-{notice}
-{image}
-<p>{escape(abstract.lexical) if isinstance(abstract, Literal) else ""}</p>
-<p class=meta>{source} · revision {revision} ({escape(timestamp)}) · extracted {escape(extracted)}
- · data: {formats}</p>
-<h2>Properties</h2>
-<table>{_rows(triples, subject)}</table>
-{incoming_table}
-</main></body></html>
+{_stale_notice(revision, extracted) if stale else ""}
+<section class=summary>{image}{summary}</section>
+{provenance}
+<p class=formats>Data: {format_links}</p>
+{_properties(triples, subject)}
+{_incoming(triples, subject)}
+</main>
+<footer>Data from Wikipedia, under the <a href="{LICENSE}" rel=license>CC BY-SA 3.0</a> license.
+</footer>
+</body></html>
 """
 
 
 def render_message(status: int, message: str) -> str:
     """A small HTML error page."""
-    return f"""<!DOCTYPE html>
-<html lang=en><head><meta charset=utf-8><title>{status}</title><style>{STYLE}</style></head>
-<body><header><h1>{status}</h1></header><main><p>{escape(message)}</p></main></body></html>
+    return f"""{_head(str(status))}
+<body><header><p class=site>DBpedia on Demand</p><h1>{status}</h1></header>
+<main><p class=message>{escape(message)}</p></main></body></html>
 """

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
+from functools import cached_property, lru_cache
 
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
@@ -13,10 +16,13 @@ from dbod.core import Core, Description, NotFound
 from dbod.formats import BY_EXTENSION, BY_MEDIA_TYPE, FORMATS, serialize
 from dbod.settings import Settings
 from dbod.sources.mediawiki import UpstreamError, UpstreamUnavailable
+from dbod.store import representation_key
 from dbod.web.conneg import negotiate
 from dbod.web.errors import Problem
 from dbod.web.html import render_page
+from dbod.web.memory import ExpiringLRU
 from dbod.web.names import ResourceName, parse_name, path_segment
+from extractors.extract import EXTRACTOR_VERSION
 from extractors.rdf import DBR, Triple
 from extractors.titles import InvalidTitle, wiki_encode
 
@@ -33,6 +39,7 @@ def _raw_name(request: Request, prefix: str) -> str:
     return path[len(prefix) :]
 
 
+@lru_cache(maxsize=4096)
 def _parse(raw: str) -> ResourceName:
     try:
         return parse_name(raw)
@@ -77,15 +84,6 @@ async def _describe(request: Request, parsed: ResourceName) -> Description:
         ) from None
 
 
-def _redirect_to_target(
-    parsed: ResourceName, described: Description, kind: str, ext: str = ""
-) -> Response | None:
-    if parsed.node or described.title == parsed.title:
-        return None
-    target = f"/{kind}/{path_segment(wiki_encode(described.title))}{ext}"
-    return RedirectResponse(target, 303)
-
-
 async def _triples(request: Request, parsed: ResourceName, described: Description) -> list[Triple]:
     """The resource's statements: its page's extraction and, for a page, incoming statements."""
     if parsed.node:
@@ -105,11 +103,78 @@ async def _triples(request: Request, parsed: ResourceName, described: Descriptio
     return [*described.triples, *incoming]
 
 
-def _last_modified(described: Description) -> datetime | None:
-    try:
-        return datetime.fromisoformat(described.timestamp.replace("Z", "+00:00"))
-    except ValueError:
-        return None
+@dataclass(frozen=True)
+class Rendered:
+    """A response body and what its caching headers need."""
+
+    body: bytes
+    revision: int
+    timestamp: str
+    stale: bool = False
+
+    @cached_property
+    def etag(self) -> str:
+        """A strong validator: the page revision and a digest of the body."""
+        return f'"r{self.revision}-{hashlib.sha256(self.body).hexdigest()[:16]}"'
+
+    @cached_property
+    def modified(self) -> datetime | None:
+        """When the revision was saved, if known."""
+        try:
+            return datetime.fromisoformat(self.timestamp.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+
+
+#: rendered responses of hot resources, per worker process
+MEMORY: ExpiringLRU[tuple[Rendered, str]] = ExpiringLRU(256)
+
+
+async def _render(
+    request: Request,
+    parsed: ResourceName,
+    kind: str,
+    variant: str,
+    suffix: str,
+    render: Callable[[list[Triple], Description], bytes],
+) -> Rendered | Response:
+    """The rendered representation, from the representation cache while the page is fresh;
+    a 303 Response when the name is a redirect."""
+    core: Core = request.app.state.core
+    settings: Settings = request.app.state.settings
+    variant = f"{variant}-{EXTRACTOR_VERSION}"
+    memory_key = (core.wiki, parsed.title, parsed.node, variant)
+    remembered = MEMORY.get(memory_key, core.clock())
+    if remembered is not None:
+        rendered, target = remembered
+        return rendered if target == parsed.title else _moved(kind, target, suffix)
+    pointer = None if parsed.node else core.fresh_pointer(parsed.title)
+    if pointer is not None:
+        expires = pointer.checked + settings.ttl
+        if pointer.target != parsed.title:
+            MEMORY.put(memory_key, (Rendered(b"", 0, ""), pointer.target), expires)
+            return _moved(kind, pointer.target, suffix)
+        key = representation_key(core.wiki, pointer.target, pointer.revision, variant)
+        body = core.cache.get(key)
+        if body is not None:
+            rendered = Rendered(body, pointer.revision, pointer.timestamp)
+            MEMORY.put(memory_key, (rendered, pointer.target), expires)
+            return rendered
+    described = await _describe(request, parsed)
+    if not parsed.node and described.title != parsed.title:
+        return _moved(kind, described.title, suffix)
+    body = render(await _triples(request, parsed, described), described)
+    rendered = Rendered(body, described.revision, described.timestamp, described.stale)
+    if not described.stale:
+        if not parsed.node:
+            key = representation_key(core.wiki, described.title, described.revision, variant)
+            core.cache.set(key, body, expire=settings.ttl)
+        MEMORY.put(memory_key, (rendered, described.title), described.checked + settings.ttl)
+    return rendered
+
+
+def _moved(kind: str, title: str, suffix: str) -> Response:
+    return RedirectResponse(f"/{kind}/{path_segment(wiki_encode(title))}{suffix}", 303)
 
 
 def _not_modified(request: Request, etag: str, modified: datetime | None) -> bool:
@@ -128,19 +193,7 @@ def _not_modified(request: Request, etag: str, modified: datetime | None) -> boo
     return False
 
 
-def _caching_headers(request: Request, described: Description, body: bytes) -> dict[str, str]:
-    settings: Settings = request.app.state.settings
-    digest = hashlib.sha256(body).hexdigest()[:16]
-    headers = {
-        "ETag": f'"r{described.revision}-{digest}"',
-        "Cache-Control": f"public, max-age={int(settings.ttl)}",
-    }
-    modified = _last_modified(described)
-    if modified is not None:
-        headers["Last-Modified"] = format_datetime(modified.astimezone(UTC), usegmt=True)
-    return headers
-
-
+@lru_cache(maxsize=4096)
 def _links(segment: str, current: str) -> str:
     links = [f'<{LICENSE}>; rel="license"', f'</page/{segment}>; rel="alternate"; type="text/html"']
     for fmt in FORMATS.values():
@@ -153,14 +206,22 @@ def _links(segment: str, current: str) -> str:
 
 
 def _respond(
-    request: Request, described: Description, body: bytes, media_type: str, extra: dict[str, str]
+    request: Request, rendered: Rendered, media_type: str, extra: dict[str, str]
 ) -> Response:
-    headers = {**_caching_headers(request, described, body), **extra}
-    if described.stale:
+    settings: Settings = request.app.state.settings
+    headers = {
+        "ETag": rendered.etag,
+        "Cache-Control": f"public, max-age={int(settings.ttl)}",
+        **extra,
+    }
+    modified = rendered.modified
+    if modified is not None:
+        headers["Last-Modified"] = format_datetime(modified.astimezone(UTC), usegmt=True)
+    if rendered.stale:
         headers["Warning"] = '110 - "Response is Stale"'
-    if _not_modified(request, headers["ETag"], _last_modified(described)):
+    if _not_modified(request, headers["ETag"], modified):
         return Response(status_code=304, headers=headers)
-    return Response(body, 200, headers, media_type=media_type)
+    return Response(rendered.body, 200, headers, media_type=media_type)
 
 
 @router.get("/data/{filename:path}", summary="A resource's description in an RDF format")
@@ -173,37 +234,36 @@ async def data(request: Request, filename: str) -> Response:
         supported = ", ".join(f".{e}" for e in BY_EXTENSION)
         raise Problem(404, f"unsupported format extension; supported: {supported}")
     parsed = _parse(stem)
-    described = await _describe(request, parsed)
-    moved = _redirect_to_target(parsed, described, "data", f".{ext}")
-    if moved is not None:
-        return moved
-    triples = await _triples(request, parsed, described)
-    body = serialize(triples, fmt.name).encode()
-    segment = path_segment(parsed.encoded)
+    rendered = await _render(
+        request, parsed, "data", fmt.name, f".{ext}",
+        lambda triples, _: serialize(triples, fmt.name).encode(),
+    )  # fmt: skip
+    if isinstance(rendered, Response):
+        return rendered
     media_type = fmt.media_type + ("; charset=utf-8" if fmt.name != "rdfxml" else "")
-    return _respond(request, described, body, media_type, {"Link": _links(segment, fmt.name)})
+    links = {"Link": _links(path_segment(parsed.encoded), fmt.name)}
+    return _respond(request, rendered, media_type, links)
 
 
 @router.get("/page/{name:path}", summary="A resource's HTML page")
 async def page(request: Request, name: str) -> Response:
     """An HTML page of the resource: label, abstract, properties, incoming links, formats."""
     parsed = _parse(_raw_name(request, "/page/"))
-    described = await _describe(request, parsed)
-    moved = _redirect_to_target(parsed, described, "page")
-    if moved is not None:
-        return moved
-    triples = await _triples(request, parsed, described)
-    extracted = datetime.fromtimestamp(described.checked, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-    body = render_page(
-        subject=DBR + parsed.encoded,
-        name=parsed.encoded,
-        triples=triples,
-        revision=described.revision,
-        timestamp=described.timestamp,
-        extracted=extracted,
-        stale=described.stale,
-    ).encode()
-    segment = path_segment(parsed.encoded)
-    return _respond(
-        request, described, body, "text/html; charset=utf-8", {"Link": _links(segment, "")}
-    )
+
+    def html(triples: list[Triple], described: Description) -> bytes:
+        extracted = datetime.fromtimestamp(described.checked, UTC)
+        return render_page(
+            subject=DBR + parsed.encoded,
+            name=parsed.encoded,
+            triples=triples,
+            revision=described.revision,
+            timestamp=described.timestamp,
+            extracted=extracted.strftime("%Y-%m-%d %H:%M:%S UTC"),
+            stale=described.stale,
+        ).encode()
+
+    rendered = await _render(request, parsed, "page", "html", "", html)
+    if isinstance(rendered, Response):
+        return rendered
+    links = {"Link": _links(path_segment(parsed.encoded), "")}
+    return _respond(request, rendered, "text/html; charset=utf-8", links)

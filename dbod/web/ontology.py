@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, Response
 
-from dbod.formats import BY_MEDIA_TYPE, serialize
+from dbod.formats import BY_EXTENSION, BY_MEDIA_TYPE, RdfFormat, serialize
 from dbod.web.conneg import negotiate
 from dbod.web.errors import Problem
 from dbod.web.html import render_page
@@ -60,11 +60,19 @@ def term_triples(ontology: Ontology, term: str) -> list[Triple]:
 
 @router.get("/ontology/{term:path}", summary="An ontology class or property")
 async def ontology_term(request: Request, term: str) -> Response:
-    """HTML for browsers, else RDF in the format Accept prefers."""
+    """HTML for browsers, else RDF in the format Accept prefers; ``TERM.EXT`` (``City.ttl``)
+    gives the format of the extension."""
     ontology: Ontology = request.app.state.core.compiled.ontology
     triples = term_triples(ontology, term)
+    fmt: RdfFormat | None = None
+    if not triples:
+        stem, dot, ext = term.rpartition(".")
+        fmt = BY_EXTENSION.get(ext.lower()) if dot else None
+        triples = term_triples(ontology, stem) if fmt is not None else []
     if not triples:
         raise Problem(404, f"the DBpedia ontology has no class or property {term!r}")
+    if fmt is not None:
+        return Response(serialize(triples, fmt.name), media_type=fmt.media_type)
     offers = [*HTML_TYPES, *BY_MEDIA_TYPE]
     chosen = negotiate(request.headers.get("accept"), offers)
     if chosen is None:
@@ -72,8 +80,9 @@ async def ontology_term(request: Request, term: str) -> Response:
     headers = {"Vary": "Accept"}
     subject = triples[0].subject
     if chosen in HTML_TYPES:
-        body = render_page(subject=subject, name=subject[len(DBO):], triples=triples, revision=0,
-                           timestamp="", extracted="", stale=False)  # fmt: skip
+        body = render_page(
+            subject=subject, name=subject[len(DBO) :], triples=triples, data_path="/ontology/"
+        )
         return HTMLResponse(body, headers=headers)
     fmt = BY_MEDIA_TYPE[chosen]
     return Response(serialize(triples, fmt.name), media_type=fmt.media_type, headers=headers)
