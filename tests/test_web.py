@@ -228,3 +228,15 @@ def test_upstream_down_with_nothing_cached_is_503(shared_data: Path, tmp_path: P
         assert httpx.get(f"{base}/ready", timeout=120).status_code == 503
     finally:
         stop_server(process)
+
+
+def test_incoming_statements_can_be_left_out(client) -> None:  # type: ignore[no-untyped-def]
+    full = rdflib.Graph().parse(data=client.get("/data/Berlin.nt").text, format="nt")
+    outgoing = rdflib.Graph().parse(
+        data=client.get("/data/Berlin.nt", params={"incoming": "false"}).text, format="nt"
+    )
+    berlin = rdflib.URIRef("http://dbpedia.org/resource/Berlin")
+    about_berlin = {(s, p) for s, p, o in full if o == berlin}
+    about_berlin_outgoing_only = {(s, p) for s, p, o in outgoing if o == berlin}
+    assert about_berlin_outgoing_only < about_berlin  # the linking pages' statements are gone
+    assert set(outgoing) <= set(full)

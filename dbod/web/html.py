@@ -256,9 +256,9 @@ def render_page(
 <p class=about>{about}<code>{escape(subject)}</code></p></header>
 <main>
 {_stale_notice(revision, extracted) if stale else ""}
-<section class=summary>{image}{summary}</section>
 {provenance}
 <p class=formats>Data: {format_links}</p>
+<section class=summary>{image}{summary}</section>
 {_properties(triples, subject)}
 {_incoming(triples, subject)}
 </main>

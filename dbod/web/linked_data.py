@@ -84,6 +84,11 @@ async def _describe(request: Request, parsed: ResourceName) -> Description:
         ) from None
 
 
+def _wants_incoming(request: Request) -> bool:
+    """``?incoming=false`` (or 0/no) leaves out the statements of linking pages."""
+    return request.query_params.get("incoming", "").lower() not in ("0", "false", "no")
+
+
 async def _triples(request: Request, parsed: ResourceName, described: Description) -> list[Triple]:
     """The resource's statements: its page's extraction and, for a page, incoming statements."""
     if parsed.node:
@@ -93,7 +98,7 @@ async def _triples(request: Request, parsed: ResourceName, described: Descriptio
             raise Problem(404, f"the page {parsed.title!r} has no node {parsed.node!r}")
         return found
     settings: Settings = request.app.state.settings
-    if settings.incoming_limit <= 0:
+    if settings.incoming_limit <= 0 or not _wants_incoming(request):
         return described.triples
     core: Core = request.app.state.core
     try:
@@ -142,7 +147,7 @@ async def _render(
     a 303 Response when the name is a redirect."""
     core: Core = request.app.state.core
     settings: Settings = request.app.state.settings
-    variant = f"{variant}-{EXTRACTOR_VERSION}"
+    variant = f"{variant}-{EXTRACTOR_VERSION}-{'in' if _wants_incoming(request) else 'out'}"
     memory_key = (core.wiki, parsed.title, parsed.node, variant)
     remembered = MEMORY.get(memory_key, core.clock())
     if remembered is not None:
@@ -226,7 +231,8 @@ def _respond(
 
 @router.get("/data/{filename:path}", summary="A resource's description in an RDF format")
 async def data(request: Request, filename: str) -> Response:
-    """The statements about a resource (outgoing and incoming), in the format of the extension."""
+    """The statements about a resource (outgoing and incoming), in the format of the extension;
+    ``?incoming=false`` gives the outgoing statements only."""
     raw = _raw_name(request, "/data/")
     stem, dot, ext = raw.rpartition(".")
     fmt = BY_EXTENSION.get(ext.lower()) if dot else None
