@@ -34,13 +34,17 @@ from dbod.store import (
     incoming_key,
     page_key,
     pointer_key,
+    template_key,
 )
 from extractors.extract import EXTRACTOR_VERSION, extract_page
 from extractors.page import PageRecord
 from extractors.rdf import DBO, DBR, IRI, Triple
 from extractors.titles import InvalidTitle, canonical_title, resource_iri, title_from_iri
+from extractors.wikitext import template_names
 
 BATCH_SIZE = 50
+#: seconds a template's redirect (or its absence) is remembered
+TEMPLATE_TTL = 7 * 24 * 3600.0
 #: Extractors whose object IRIs are redirect-resolved (DBpedia's mappingbased_objects).
 RESOLVED_EXTRACTORS = frozenset({"mappings"})
 
@@ -65,6 +69,8 @@ class PageSource(Protocol):
     async def backlinks(
         self, title: str, namespace: int | None = 0, limit: int = 500
     ) -> list[str]: ...
+
+    async def template_redirects(self, names: Iterable[str]) -> dict[str, str]: ...
 
 
 @dataclass
@@ -238,6 +244,7 @@ class Core:
         for origin, target in result.redirects:
             sources_of.setdefault(target, []).append(origin)
         extracted: dict[str, list[Triple]] = {}
+        template_redirects = await self._template_redirects(result.pages.values())
         for title in titles:
             if title in result.invalid:
                 outcomes[title] = InvalidTitle(result.invalid[title])
@@ -246,7 +253,9 @@ class Core:
             else:
                 page = result.pages[title]
                 if page.title not in extracted:
-                    extracted[page.title] = await asyncio.to_thread(self._extract, page)
+                    extracted[page.title] = await asyncio.to_thread(
+                        self._extract, page, template_redirects
+                    )
         await self._resolve_object_redirects(extracted)
         now = self.clock()
         for title in titles:
@@ -269,8 +278,50 @@ class Core:
             outcomes[title] = self._assemble(pointer, extracted[page.title])
         return outcomes
 
-    def _extract(self, page: PageRecord) -> list[Triple]:
-        return extract_page(page, self.compiled.ontology, self.compiled.mappings)
+    def _extract(
+        self, page: PageRecord, template_redirects: dict[str, str] | None = None
+    ) -> list[Triple]:
+        if template_redirects is None:  # only what is cached: no upstream request
+            template_redirects = self._cached_template_redirects(self._unmapped_templates([page]))[
+                0
+            ]
+        return extract_page(
+            page, self.compiled.ontology, self.compiled.mappings, template_redirects
+        )
+
+    def _unmapped_templates(self, pages: Iterable[PageRecord]) -> set[str]:
+        mappings = self.compiled.mappings
+        names: set[str] = set()
+        for page in pages:
+            names |= template_names(page.wikitext)
+        return {name for name in names if mappings.lookup(name) is None}
+
+    def _cached_template_redirects(self, names: set[str]) -> tuple[dict[str, str], set[str]]:
+        """Known template redirects among ``names``, and the names never looked up."""
+        known: dict[str, str] = {}
+        unknown: set[str] = set()
+        for name in names:
+            answer = self.cache.get(template_key(self.wiki, name))
+            if answer is None:
+                unknown.add(name)
+            elif answer:
+                known[name] = answer.decode("utf-8", "replace")
+        return known, unknown
+
+    async def _template_redirects(self, pages: Iterable[PageRecord]) -> dict[str, str]:
+        """Redirects of the unmapped templates the pages use, so a template that redirects to a
+        mapped one is mapped too; answers (also "no redirect") are cached for a week."""
+        known, unknown = self._cached_template_redirects(self._unmapped_templates(pages))
+        if unknown:
+            try:
+                found = await self.source.template_redirects(sorted(unknown))
+            except (UpstreamUnavailable, UpstreamError):
+                return known
+            for name in unknown:
+                target = found.get(name, "")
+                self.cache.set(template_key(self.wiki, name), target.encode(), expire=TEMPLATE_TTL)
+            known.update(found)
+        return known
 
     async def _resolve_object_redirects(self, graphs: dict[str, list[Triple]]) -> None:
         """Replace redirect titles among mapping-based objects by their targets, in place."""

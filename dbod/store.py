@@ -57,6 +57,11 @@ def incoming_key(wiki: str, title: str, limit: int) -> str:
     return make_key("incoming", wiki, title, str(limit))
 
 
+def template_key(wiki: str, name: str) -> str:
+    """Cache key of where a template redirects to (empty: nowhere)."""
+    return make_key("template", wiki, name)
+
+
 def representation_key(wiki: str, title: str, revision: int, variant: str) -> str:
     """Cache key of a rendered response body (a format of /data, or the HTML page)."""
     return make_key("representation", wiki, title, str(revision), variant)

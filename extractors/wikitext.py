@@ -128,6 +128,15 @@ def normalize_template_name(name: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+_TEMPLATE_OPENING = re.compile(r"\{\{\s*([^{}|<>\[\]\n#]+?)\s*(?=[|}])")
+
+
+def template_names(text: str) -> set[str]:
+    """Normalized names of the templates a wikitext uses (a quick scan, parser functions and
+    variables included; good enough to decide what to look up)."""
+    return {normalize_template_name(name) for name in _TEMPLATE_OPENING.findall(text)} - {""}
+
+
 def template_name(template: Template) -> str:
     """The normalized name of a template node."""
     return normalize_template_name(str(template.name))

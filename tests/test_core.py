@@ -65,6 +65,9 @@ class CountingSource:
     async def resolve_redirects(self, titles: Iterable[str]) -> dict[str, str]:
         return await self.inner.resolve_redirects(titles)
 
+    async def template_redirects(self, names: Iterable[str]) -> dict[str, str]:
+        return await self.inner.template_redirects(names)
+
 
 class Clock:
     def __init__(self) -> None:
@@ -229,3 +232,32 @@ def test_redirect_sources_describe_the_target(
     assert (resource_iri(redirect), DBO + "wikiPageRedirects", IRI(resource_iri(target))) in {
         (t.subject, t.predicate, t.object) for t in described.triples
     }
+
+
+def test_templates_redirecting_to_mapped_ones_are_mapped(
+    source, cache, compiled, clock, minidump
+) -> None:  # type: ignore[no-untyped-def]
+    berlin = minidump.get("Berlin")
+    aliased = replace(
+        berlin,
+        title="Berlin alias",
+        wikitext=berlin.wikitext.replace("Infobox settlement", "Infobox German capital"),
+    )
+    asked: list[list[str]] = []
+
+    async def fetch(titles: Iterable[str]) -> FetchResult:
+        return FetchResult(pages={title: replace(aliased, title=title) for title in titles})
+
+    async def template_redirects(names: Iterable[str]) -> dict[str, str]:
+        asked.append(sorted(names))
+        return {"Infobox German capital": "Infobox settlement"}
+
+    source.fetch, source.template_redirects = fetch, template_redirects
+    core = make_core(source, cache, compiled, clock)
+    first = run(core.get("Berlin alias"))
+    types = {t.object for t in first.triples if t.predicate.endswith("#type")}
+    assert IRI(DBO + "City") in types
+    assert len(asked) == 1 and "Infobox German capital" in asked[0]
+    assert "Infobox settlement" not in asked[0]  # mapped names are never asked about
+    run(core.get("Another alias"))
+    assert len(asked) == 1  # the answers (and the "no redirect" ones) are cached

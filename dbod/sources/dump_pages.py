@@ -50,6 +50,18 @@ class DumpPages:
         """A dump has no link table: no backlinks are known."""
         return []
 
+    async def template_redirects(self, names: Iterable[str]) -> dict[str, str]:
+        """Template names that redirect (within the dump) to another template."""
+        targets: dict[str, str] = {}
+        for name in names:
+            try:
+                target = self.dump.resolve(f"Template:{name}")
+            except InvalidTitle:
+                continue
+            if target and target.startswith("Template:") and target != f"Template:{name}":
+                targets[name] = target.split(":", 1)[1]
+        return targets
+
     async def resolve_redirects(self, titles: Iterable[str]) -> dict[str, str]:
         """Redirecting titles mapped to their final targets."""
         targets: dict[str, str] = {}
