@@ -12,6 +12,7 @@ import base64
 import hashlib
 from collections.abc import Iterable
 from html import escape
+from pathlib import Path
 
 from dbod.formats import FORMATS
 from dbod.web.names import path_segment
@@ -49,6 +50,8 @@ CONTENT_SECURITY_POLICY = (
 )
 
 LICENSE = "http://creativecommons.org/licenses/by-sa/3.0/"
+#: a digest of this module: cached pages of an older layout are never served
+PAGE_LAYOUT = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
 
 _FORMAT_LABELS = {
     "ttl": "Turtle",
@@ -262,8 +265,7 @@ def render_page(
 {_properties(triples, subject)}
 {_incoming(triples, subject)}
 </main>
-<footer>Data from Wikipedia, under the <a href="{LICENSE}" rel=license>CC BY-SA 3.0</a> license.
-</footer>
+<footer>Data under the <a href="{LICENSE}" rel=license>CC BY-SA 3.0</a> license.</footer>
 </body></html>
 """
 

@@ -19,7 +19,7 @@ from dbod.sources.mediawiki import UpstreamError, UpstreamUnavailable
 from dbod.store import representation_key
 from dbod.web.conneg import negotiate
 from dbod.web.errors import Problem
-from dbod.web.html import render_page
+from dbod.web.html import CONTENT_SECURITY_POLICY, LICENSE, PAGE_LAYOUT, render_page
 from dbod.web.memory import ExpiringLRU
 from dbod.web.names import ResourceName, parse_name, path_segment
 from extractors.extract import EXTRACTOR_VERSION
@@ -29,7 +29,6 @@ from extractors.titles import InvalidTitle, wiki_encode
 router = APIRouter()
 
 HTML_TYPES = ["text/html", "application/xhtml+xml"]
-LICENSE = "http://creativecommons.org/licenses/by-sa/3.0/"
 
 
 def _raw_name(request: Request, prefix: str) -> str:
@@ -268,8 +267,11 @@ async def page(request: Request, name: str) -> Response:
             stale=described.stale,
         ).encode()
 
-    rendered = await _render(request, parsed, "page", "html", "", html)
+    rendered = await _render(request, parsed, "page", f"html-{PAGE_LAYOUT}", "", html)
     if isinstance(rendered, Response):
         return rendered
-    links = {"Link": _links(path_segment(parsed.encoded), "")}
-    return _respond(request, rendered, "text/html; charset=utf-8", links)
+    headers = {
+        "Link": _links(path_segment(parsed.encoded), ""),
+        "Content-Security-Policy": f"{CONTENT_SECURITY_POLICY}; frame-ancestors 'none'",
+    }
+    return _respond(request, rendered, "text/html; charset=utf-8", headers)
