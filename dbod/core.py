@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from cache import Cache
+from cache import Cache, make_key, split_key
 from dbod.compiled import Compiled
 from dbod.sources.mediawiki import FetchResult, UpstreamError, UpstreamUnavailable
 from dbod.store import (
@@ -178,6 +178,22 @@ class Core:
         ]
         self.cache.set(key, encode_triples(found), expire=self.ttl)
         return found
+
+    def cached_descriptions(self, limit: int) -> Iterator[Description]:
+        """Up to ``limit`` descriptions the cache holds, without any upstream request."""
+        prefix = make_key("pointer", self.wiki) + "/"
+        count = 0
+        for key in self.cache.keys(prefix):
+            if count >= limit:
+                return
+            title = split_key(key)[-1]
+            pointer = self._pointer(title)
+            if pointer is None or pointer.target != title:
+                continue
+            described = self._describe(pointer)
+            if described is not None:
+                count += 1
+                yield described
 
     def fresh_pointer(self, title: str) -> Pointer | None:
         """Where ``title`` leads, if known and fresh (no upstream request, nothing decoded)."""

@@ -22,6 +22,9 @@ ENVIRONMENT = {
     "cache_size": "DBOD_CACHE_SIZE",
     "contact": "DBOD_CONTACT",
     "incoming_limit": "DBOD_INCOMING_LIMIT",
+    "sparql_timeout": "DBOD_SPARQL_TIMEOUT",
+    "sparql_max_resources": "DBOD_SPARQL_MAX_RESOURCES",
+    "sparql_max_results": "DBOD_SPARQL_MAX_RESULTS",
 }
 
 _LANG = re.compile(r"^[a-z]{2,3}(-[a-z0-9]+)*$")
@@ -57,6 +60,10 @@ class Settings:
     contact: str | None = None
     #: linking pages read for a resource's incoming statements (0: none)
     incoming_limit: int = 50
+    #: a SPARQL query's bounds: seconds, pages it may load, result rows (or triples)
+    sparql_timeout: float = 30.0
+    sparql_max_resources: int = 200
+    sparql_max_results: int = 10_000
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "cache_dir", Path(self.cache_dir).expanduser())
@@ -72,7 +79,15 @@ class Settings:
             )
         if not _LANG.match(self.lang):
             raise SettingsError(f"lang {self.lang!r} is not a Wikipedia language code")
-        for name, kind in (("ttl", float), ("cache_size", int), ("incoming_limit", int)):
+        numbers = {
+            "ttl": float,
+            "cache_size": int,
+            "incoming_limit": int,
+            "sparql_timeout": float,
+            "sparql_max_resources": int,
+            "sparql_max_results": int,
+        }
+        for name, kind in numbers.items():
             try:
                 value = kind(getattr(self, name))
             except (TypeError, ValueError):

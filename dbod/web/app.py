@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse, Response
 from dbod import __version__
 from dbod.runtime import open_core
 from dbod.settings import Settings
-from dbod.web import linked_data, ontology
+from dbod.web import linked_data, ontology, sparql
 from dbod.web.errors import install_error_handlers
 
 
@@ -34,6 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.include_router(linked_data.router)
     app.include_router(ontology.router)
+    app.include_router(sparql.router)
 
     @app.get("/health", summary="Liveness")
     async def health() -> dict[str, str]:

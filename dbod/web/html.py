@@ -46,7 +46,7 @@ _STYLE_HASH = base64.b64encode(hashlib.sha256(STYLE.encode()).digest()).decode()
 #: the policy of every page: no script at all, no fetches but images, only our own style sheet
 CONTENT_SECURITY_POLICY = (
     f"default-src 'none'; img-src https: http:; style-src 'sha256-{_STYLE_HASH}'; "
-    "base-uri 'none'; form-action 'none'"
+    "base-uri 'none'; form-action 'self'"
 )
 
 LICENSE = "http://creativecommons.org/licenses/by-sa/3.0/"
