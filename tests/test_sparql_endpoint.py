@@ -200,7 +200,8 @@ def test_bind_joins_fetch_50_titles_per_request(
         query = (
             PREFIXES
             + """SELECT ?linked ?id WHERE {
-            dbr:Foreign_relations_of_Angola dbo:wikiPageWikiLink ?linked . ?linked dbo:wikiPageID ?id }"""
+            dbr:Foreign_relations_of_Angola dbo:wikiPageWikiLink ?linked .
+            ?linked dbo:wikiPageID ?id }"""
         )
         response = httpx.get(f"{base}/sparql", params={"query": query}, timeout=300)
         assert response.status_code == 200, response.text

@@ -1,0 +1,67 @@
+"""From the text of a SPARQL token to the value it denotes: escapes, IRI resolution, literals."""
+
+from __future__ import annotations
+
+import re
+
+from rdflib.namespace import XSD
+from rdflib.term import Literal, URIRef
+
+_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.DOTALL)
+_ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", "\\": "\\", '"': '"', "'": "'"}
+_LOCAL_ESCAPE = re.compile(r"\\(.)")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+
+NUMERIC_TYPES = {
+    "INTEGER": XSD.integer,
+    "DECIMAL": XSD.decimal,
+    "DOUBLE": XSD.double,
+}
+
+
+def _code_point(match: re.Match[str]) -> str:
+    hex_digits = match.group(1) or match.group(2)
+    if hex_digits is None:
+        return _ECHAR[match.group(3)]
+    code = int(hex_digits, 16)
+    if 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
+        raise ValueError(f"\\u escape of an invalid code point U+{code:04X}")
+    return chr(code)
+
+
+def unescape(text: str) -> str:
+    """Resolve ECHAR and UCHAR escapes; ValueError for a surrogate or out-of-range code point."""
+    return _ESCAPE.sub(_code_point, text) if "\\" in text else text
+
+
+def string_value(token_type: str, text: str) -> str:
+    """The value of a STRING_LITERAL1/2 or STRING_LITERAL_LONG1/2 token."""
+    quotes = 3 if token_type.startswith("STRING_LITERAL_LONG") else 1
+    return unescape(text[quotes:-quotes])
+
+
+def resolve(iri: str, base: str | None) -> str:
+    """``iri`` resolved against ``base`` (RFC 3986); relative IRIs stay relative without a base."""
+    if base is None or _SCHEME.match(iri):
+        return iri
+    return str(URIRef(iri, base=base))
+
+
+def local_name(text: str) -> str:
+    """A PN_LOCAL with its backslash escapes removed (percent escapes stay as written)."""
+    return _LOCAL_ESCAPE.sub(r"\1", text) if "\\" in text else text
+
+
+def number(token_type: str, text: str) -> Literal:
+    """A numeric literal from an INTEGER/DECIMAL/DOUBLE token (signed variants included)."""
+    return Literal(text, datatype=NUMERIC_TYPES[token_type.split("_")[0]], normalize=False)
+
+
+def plain_or_typed(lexical: str, datatype: URIRef | None = None, lang: str | None = None) -> Literal:
+    """A literal in RDF 1.1 form (``"x"^^xsd:string`` is the simple literal ``"x"``), its
+    lexical form kept as written (``"01"^^xsd:integer`` is not the term ``"1"^^xsd:integer``)."""
+    if lang is not None:
+        return Literal(lexical, lang=lang)
+    if datatype is None or datatype == XSD.string:
+        return Literal(lexical)
+    return Literal(lexical, datatype=datatype, normalize=False)
