@@ -10,7 +10,8 @@ from collections.abc import Mapping
 
 from mwparserfromhell.smart_list import SmartList
 
-from extractors.abstract import extract_abstracts
+from extractors.abstract import extract_abstracts, short_abstract
+from extractors.citations import extract_citations
 from extractors.dataparsers import ParseContext
 from extractors.dataparsers.geo import parse_coordinates
 from extractors.mapping_extractor import extract_mappings
@@ -19,6 +20,7 @@ from extractors.mappings import Mappings
 from extractors.ontology import Ontology
 from extractors.page import PageRecord
 from extractors.page_extractors import (
+    CATEGORY,
     MAIN,
     collect,
     coord_template,
@@ -29,16 +31,19 @@ from extractors.page_extractors import (
     link_triples,
     metadata_triples,
     redirect_triples,
+    topical_concept_triples,
 )
-from extractors.rdf import Literal, Triple
+from extractors.rdf import DBO, RDFS, Literal, Triple
 from extractors.titles import resource_iri
 from extractors.wikitext import Wikicode, parse
+
+RDFS_COMMENT = RDFS + "comment"
 
 #: DBpedia's ``reject-long`` IRI policy: statements with a longer IRI are dropped.
 MAX_IRI_LENGTH = 500
 
 #: Part of every cache key of extracted graphs: bump when extraction output changes.
-EXTRACTOR_VERSION = "0.1"
+EXTRACTOR_VERSION = "0.2"
 
 
 def extract_page(
@@ -91,6 +96,7 @@ def _content_triples(
         triples += disambiguation_triples(page, subject, facts)
         triples += image_triples(page, subject, page.wikitext)
         triples += homepage_triples(subject, facts)
+        triples += extract_citations(facts.templates, subject, context)
         coord = coord_template(facts)
         coordinates = (
             parse_coordinates(Wikicode(SmartList([coord])), context) if coord is not None else None
@@ -98,5 +104,25 @@ def _content_triples(
         if coordinates is not None:
             triples += geo_triples(subject, coordinates, "geo")
         if not is_disambiguation(page, facts):
-            triples += extract_abstracts(page)
+            triples += _joined_lines(extract_abstracts(page), page.title)
+    elif page.namespace == CATEGORY:
+        triples += topical_concept_triples(subject, facts)
     return triples
+
+
+def _joined_lines(abstracts: list[Triple], title: str) -> list[Triple]:
+    """The abstracts as DBpedia stores them: its MediaWiki connector reads the TextExtracts answer
+    line by line and joins the lines with nothing (``MediaWikiConnector2.readInAbstract``:
+    ``getLines().mkString("")``), so paragraph breaks vanish; the short abstract is then cut
+    from that text (``PlainAbstractExtractor.short``)."""
+    long = next((t.object for t in abstracts if t.predicate == DBO + "abstract"), None)
+    if not isinstance(long, Literal) or "\n" not in long.lexical:
+        return abstracts
+    text = long.lexical.replace("\n", "")
+    texts = {DBO + "abstract": text, RDFS_COMMENT: short_abstract(text, title)}
+    return [
+        Triple(t.subject, t.predicate, Literal(texts[t.predicate], lang=long.lang), t.extractor)
+        if t.predicate in texts
+        else t
+        for t in abstracts
+    ]

@@ -1,5 +1,5 @@
 """DBpedia's page-level extractors (rules §1.7): labels, ids, provenance, links, categories,
-redirects, disambiguation, images, homepage, length and sameAs.
+redirects, disambiguation, images, homepage, length, sameAs and topical concepts.
 
 They share one walk over the page's syntax tree (:func:`collect`), whose findings every
 extractor reads.
@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 
 from mwparserfromhell.nodes import ExternalLink, Heading, Node, Tag, Template, Wikilink
 
+from extractors.dataparsers.objects import dbpedia_nodes, retrieve_text
 from extractors.page import PageRecord
 from extractors.rdf import (
     DBO,
+    DBR,
     DC,
     DCT,
     FOAF,
@@ -81,6 +83,24 @@ _DISAMBIGUATION_TEMPLATES = frozenset(
     }
 )
 _COORD_TEMPLATES = frozenset({"Coord", "Coor", "Coordinates", "Coor dms", "Coor d", "Coor dm"})
+#: TopicalConceptsExtractorConfig.catMainTemplates (one set for all languages, as upstream)
+_CAT_MAIN_TEMPLATES = frozenset(
+    {
+        "مزيد",
+        "Infocat",
+        "Infocatm",
+        "Catmore",
+        "Cat main",
+        "AP",
+        "Nagusia",
+        "Article principal",
+        "Voce principale",
+        "torna a",
+        "Artigo principal",
+        "Основная статья по теме категории",
+        "Catmain",
+    }
+)
 _EXTERNAL_LINKS_HEADING = re.compile(r"^\s*external\s+links?\s*$", re.IGNORECASE)
 
 
@@ -330,3 +350,23 @@ def coord_template(facts: PageFacts) -> Template | None:
         if template_name(template) in _COORD_TEMPLATES:
             return template
     return None
+
+
+def topical_concept_triples(subject: str, facts: PageFacts) -> list[Triple]:
+    """``dbo:mainArticleForCategory`` of a category page, from its ``{{Cat main|Article}}``.
+
+    DBpedia's TopicalConceptsExtractor: templates named (unresolved) as in its config, with a
+    parameter 1; the article is ``dbr:`` + that parameter's text, DBpedia-encoded as written. A
+    parameter 1 that is not a single text makes the framework fail the page: nothing at all.
+    """
+    triples = []
+    for template in facts.templates:
+        if template_name(template) in _CAT_MAIN_TEMPLATES and template.has("1"):
+            text = retrieve_text(dbpedia_nodes(template.get("1").value))
+            if text is None:
+                return []
+            article = IRI(DBR + wiki_encode(text))
+            triples.append(
+                Triple(subject, DBO + "mainArticleForCategory", article, "topical-concepts")
+            )
+    return triples
