@@ -14,6 +14,7 @@ from extractors.abstract import extract_abstracts, short_abstract
 from extractors.citations import extract_citations
 from extractors.dataparsers import ParseContext
 from extractors.dataparsers.geo import parse_coordinates
+from extractors.infobox import extract_infobox
 from extractors.mapping_extractor import extract_mappings
 from extractors.mapping_values import geo_triples
 from extractors.mappings import Mappings
@@ -34,6 +35,7 @@ from extractors.page_extractors import (
     topical_concept_triples,
 )
 from extractors.rdf import DBO, RDFS, Literal, Triple
+from extractors.template_transforms import apply_template_transforms
 from extractors.titles import resource_iri
 from extractors.wikitext import Wikicode, parse
 
@@ -42,8 +44,11 @@ RDFS_COMMENT = RDFS + "comment"
 #: DBpedia's ``reject-long`` IRI policy: statements with a longer IRI are dropped.
 MAX_IRI_LENGTH = 500
 
+#: The raw-infobox datasets DBpedia publishes (not its unpublished "extended" one).
+RELEASED_INFOBOX_DATASETS = frozenset({"infobox", "infobox-property-definitions"})
+
 #: Part of every cache key of extracted graphs: bump when extraction output changes.
-EXTRACTOR_VERSION = "0.2"
+EXTRACTOR_VERSION = "0.3"
 
 
 def extract_page(
@@ -81,13 +86,18 @@ def _content_triples(
     template_redirects: Mapping[str, str] | None,
     triples: list[Triple],
 ) -> list[Triple]:
-    wikicode = parse(page.wikitext)
-    facts = collect(wikicode, page.title)
     redirects = dict(template_redirects or {})
+
+    def resolve(name: str) -> str:
+        return redirects.get(name, name)
+
+    wikicode = parse(page.wikitext)
+    apply_template_transforms(wikicode, page.lang, resolve)
+    facts = collect(wikicode, page.title)
     context = ParseContext(
         lang=page.lang,
         page_title=page.title,
-        resolve_template=lambda name: redirects.get(name, name),
+        resolve_template=resolve,
         link_labels=facts.link_labels,
     )
     triples += link_triples(page, subject, facts)
@@ -97,6 +107,11 @@ def _content_triples(
         triples += image_triples(page, subject, page.wikitext)
         triples += homepage_triples(subject, facts)
         triples += extract_citations(facts.templates, subject, context)
+        triples += [
+            triple
+            for triple in extract_infobox(wikicode, subject, context)
+            if triple.extractor in RELEASED_INFOBOX_DATASETS
+        ]
         coord = coord_template(facts)
         coordinates = (
             parse_coordinates(Wikicode(SmartList([coord])), context) if coord is not None else None
