@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
+from rdflib import Graph
+
 from dbod import __version__
 from dbod.core import Description, NotFound
 from dbod.formats import FORMATS, serialize
@@ -18,11 +20,24 @@ from dbod.progress import Progress
 from dbod.runtime import open_cache, open_core
 from dbod.settings import DEFAULT_MAPPINGS, DEFAULT_SOURCE, ENVIRONMENT, Settings, SettingsError
 from dbod.sources.mediawiki import MediaWikiError, UpstreamUnavailable
+from dbod.sparql_dataset import OnDemandDataset
 from extractors.titles import InvalidTitle
+from sparql_lite import (
+    AskResult,
+    LimitExceeded,
+    Limits,
+    QuerySyntaxError,
+    SelectResult,
+    UnsupportedFeature,
+    execute,
+    parse_query,
+)
+from sparql_lite import serialize as serialize_results
 
 #: exit statuses besides 0 (success) and 2 (usage)
 EXIT_NOT_FOUND = 1
 EXIT_UPSTREAM = 3
+EXIT_QUERY = 4
 
 #: titles warmed per core call by ``dbod cache warm``
 WARM_CHUNK = 200
@@ -55,6 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
     warm.set_defaults(handler=_cache_warm)
     for sub in (stats, clear, warm):
         _settings_flags(sub, suppress=True)
+
+    query = commands.add_parser("query", help="run a SPARQL query in-process (no server)")
+    query.add_argument("query", metavar="SPARQL")
+    query.add_argument("--format", choices=["table", "json", "csv", "tsv", "ttl"], default="table")
+    _settings_flags(query, suppress=True)
+    query.set_defaults(handler=_query)
 
     serve = commands.add_parser("serve", help="run the web service (Linked Data, SPARQL)")
     serve.add_argument("--host", default="127.0.0.1")
@@ -189,6 +210,55 @@ async def _warm(settings: Settings, titles: list[str]) -> int:
                         status = max(status, _report(title, outcome))
                 progress.advance(len(chunk))
     return status
+
+
+def _query(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        result = asyncio.run(_run_query(settings, args.query))
+    except (QuerySyntaxError, UnsupportedFeature, LimitExceeded) as exc:
+        print(f"dbod: {exc}", file=sys.stderr)
+        return EXIT_QUERY
+    if isinstance(result, Graph):
+        sys.stdout.write(result.serialize(format="turtle"))
+    elif args.format == "table":
+        sys.stdout.write(_table(result))
+    elif args.format == "ttl":
+        print("dbod: --format ttl is for CONSTRUCT and DESCRIBE queries", file=sys.stderr)
+        return 2
+    else:
+        sys.stdout.write(serialize_results(result, args.format).rstrip("\n") + "\n")
+    return 0
+
+
+async def _run_query(settings: Settings, text: str) -> SelectResult | AskResult | Graph:
+    query = parse_query(text)
+    async with open_core(settings) as core:
+        dataset = OnDemandDataset(
+            core,
+            asyncio.get_running_loop(),
+            max_resources=settings.sparql_max_resources,
+            backlink_limit=settings.incoming_limit,
+        )
+        limits = Limits(wall_time=settings.sparql_timeout, results=settings.sparql_max_results)
+        result = await asyncio.to_thread(execute, query, dataset, limits)
+        if dataset.cache_only:
+            print(
+                "dbod: patterns anchored on no resource were answered from the cache only",
+                file=sys.stderr,
+            )
+        return result
+
+
+def _table(result: SelectResult | AskResult) -> str:
+    if isinstance(result, AskResult):
+        return f"{str(result.boolean).lower()}\n"
+    names = [str(variable) for variable in result.variables]
+    rows = [[term.n3() if term is not None else "" for term in row] for row in result.rows]
+    widths = [max([len(name), *(len(row[i]) for row in rows)]) for i, name in enumerate(names)]
+    lines = ["  ".join(name.ljust(width) for name, width in zip(names, widths, strict=True))]
+    lines.append("  ".join("-" * width for width in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
+    return "\n".join(lines) + f"\n({len(rows)} rows)\n"
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:

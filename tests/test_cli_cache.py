@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -48,3 +49,31 @@ def test_fetch_formats(shared_data: Path, tmp_path: Path) -> None:
     reference = graphs.pop("nt")
     for graph in graphs.values():
         assert rdflib.compare.isomorphic(graph, reference)
+
+
+def test_query_in_process(shared_data: Path, tmp_path: Path) -> None:
+    leaders = (
+        "PREFIX dbo: <http://dbpedia.org/ontology/> PREFIX dbr: <http://dbpedia.org/resource/> "
+        "SELECT ?leader ?name WHERE { dbr:Berlin dbo:politicalLeader ?leader . "
+        "?leader dbo:personName ?name }"
+    )
+    table = dbod(shared_data, tmp_path / "cache", "query", leaders)
+    assert table.returncode == 0, table.stderr
+    assert '"Michael Müller"' in table.stdout and "(1 rows)" in table.stdout
+    as_json = dbod(shared_data, tmp_path / "cache", "query", leaders, "--format", "json")
+    rows = json.loads(as_json.stdout)["results"]["bindings"]
+    assert rows[0]["name"] == {"type": "literal", "value": "Michael Müller"}
+    csv = dbod(shared_data, tmp_path / "cache", "query", leaders, "--format", "csv")
+    assert csv.stdout.splitlines()[0] == "leader,name"
+    construct = dbod(
+        shared_data, tmp_path / "cache", "query",
+        "CONSTRUCT { ?s a ?t } WHERE { <http://dbpedia.org/resource/IKEA> a ?t . ?s a ?t }",
+    )  # fmt: skip
+    graph = rdflib.Graph().parse(data=construct.stdout, format="turtle")
+    assert len(graph) > 0
+    bad = dbod(shared_data, tmp_path / "cache", "query", "SELECT * {")
+    assert bad.returncode == 4 and "line 1, column" in bad.stderr and "Traceback" not in bad.stderr
+    unsupported = dbod(
+        shared_data, tmp_path / "cache", "query", "SELECT ?s WHERE { ?s ?p ?o } GROUP BY ?s"
+    )
+    assert unsupported.returncode == 4 and "GROUP BY" in unsupported.stderr

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import subprocess
 from pathlib import Path
 
 import httpx
@@ -235,3 +237,44 @@ def test_resource_limit_is_a_clear_422(
         assert json.loads(httpx.get(f"{base}/health", timeout=10).text) == {"status": "ok"}
     finally:
         stop_server(process)
+
+
+def comunica() -> Path:
+    """The comunica-sparql command scripts/install-testbeds installs."""
+    from tests.conftest import unavailable
+
+    node_dir = Path(os.environ.get("DBOD_NODE_DIR", Path.home() / ".cache" / "dbod" / "node"))
+    command = node_dir / "node_modules" / ".bin" / "comunica-sparql"
+    if not command.is_file():
+        unavailable(f"Comunica is not installed at {command} (run scripts/install-testbeds)")
+    return command
+
+
+def run_comunica(endpoint: str, query: str) -> str:
+    result = subprocess.run(
+        [str(comunica()), f"sparql@{endpoint}", query],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_comunica_select_ask_construct(endpoint: str) -> None:
+    rows = json.loads(run_comunica(endpoint, LEADERS))
+    assert rows == [
+        {
+            "leader": "http://dbpedia.org/resource/Berlin__PoliticalFunction__1",
+            "name": '"Michael Müller"',
+        }
+    ]
+    assert run_comunica(endpoint, PREFIXES + "ASK { dbr:Berlin a dbo:City }").strip() == "true"
+    construct = run_comunica(
+        endpoint,
+        PREFIXES + "CONSTRUCT { dbr:Berlin rdfs:label ?l } WHERE { dbr:Berlin rdfs:label ?l }",
+    )
+    graph = rdflib.Graph().parse(data=construct, format="nt")
+    assert (
+        rdflib.URIRef("http://dbpedia.org/resource/Berlin"),
+        rdflib.RDFS.label,
+        rdflib.Literal("Berlin", lang="en"),
+    ) in graph
