@@ -105,6 +105,7 @@ class Core:
         wiki: str,
         ttl: float = 3600.0,
         max_concurrent_batches: int = 4,
+        citations: bool = False,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.source = source
@@ -113,6 +114,9 @@ class Core:
         self.wiki = wiki
         self.ttl = ttl
         self.clock = clock
+        self.citations = citations
+        #: the extraction's identity in cache keys: extractor version and options
+        self.version = EXTRACTOR_VERSION + ("+citations" if citations else "")
         self._batches = asyncio.Semaphore(max_concurrent_batches)
         self._inflight: dict[str, asyncio.Future[Outcome]] = {}
 
@@ -285,7 +289,7 @@ class Core:
             pointer = Pointer(page.title, page.revision_id, now, redirects, page.timestamp)
             self.cache.set(page_key(self.wiki, page.title, page.revision_id), encode_page(page))
             self.cache.set(
-                graph_key(self.wiki, page.title, page.revision_id, EXTRACTOR_VERSION),
+                graph_key(self.wiki, page.title, page.revision_id, self.version),
                 encode_triples(extracted[page.title]),
             )
             self.cache.set(pointer_key(self.wiki, page.title), encode_pointer(pointer))
@@ -298,12 +302,10 @@ class Core:
         self, page: PageRecord, template_redirects: dict[str, str] | None = None
     ) -> list[Triple]:
         if template_redirects is None:  # only what is cached: no upstream request
-            template_redirects = self._cached_template_redirects(self._unmapped_templates([page]))[
-                0
-            ]
-        return extract_page(
-            page, self.compiled.ontology, self.compiled.mappings, template_redirects
-        )
+            unmapped = self._unmapped_templates([page])
+            template_redirects = self._cached_template_redirects(unmapped)[0]
+        ontology, mappings = self.compiled.ontology, self.compiled.mappings
+        return extract_page(page, ontology, mappings, template_redirects, citations=self.citations)
 
     def _unmapped_templates(self, pages: Iterable[PageRecord]) -> set[str]:
         mappings = self.compiled.mappings
@@ -375,7 +377,7 @@ class Core:
     def _describe(self, pointer: Pointer) -> Description | None:
         """The cached description a pointer leads to; re-extracted from the cached raw page when
         only the extractor version changed; None when it must be fetched."""
-        key = graph_key(self.wiki, pointer.target, pointer.revision, EXTRACTOR_VERSION)
+        key = graph_key(self.wiki, pointer.target, pointer.revision, self.version)
         data = self.cache.get(key)
         if data is not None:
             try:

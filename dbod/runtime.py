@@ -29,7 +29,14 @@ async def open_core(settings: Settings) -> AsyncIterator[Core]:
         if dump_path is not None:
             dump = DumpSource(dump_path, settings.cache_dir / "dumps")
             try:
-                yield Core(DumpPages(dump), cache, compiled, wiki=settings.source, ttl=settings.ttl)
+                yield Core(
+                    DumpPages(dump),
+                    cache,
+                    compiled,
+                    wiki=settings.source,
+                    ttl=settings.ttl,
+                    citations=settings.citations,
+                )
             finally:
                 dump.close()
         else:
@@ -37,7 +44,14 @@ async def open_core(settings: Settings) -> AsyncIterator[Core]:
                 settings.source, contact=settings.contact, lang=settings.lang
             )
             try:
-                yield Core(source, cache, compiled, wiki=settings.source, ttl=settings.ttl)
+                yield Core(
+                    source,
+                    cache,
+                    compiled,
+                    wiki=settings.source,
+                    ttl=settings.ttl,
+                    citations=settings.citations,
+                )
             finally:
                 await source.aclose()
     finally:

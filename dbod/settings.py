@@ -25,6 +25,7 @@ ENVIRONMENT = {
     "sparql_timeout": "DBOD_SPARQL_TIMEOUT",
     "sparql_max_resources": "DBOD_SPARQL_MAX_RESOURCES",
     "sparql_max_results": "DBOD_SPARQL_MAX_RESULTS",
+    "citations": "DBOD_CITATIONS",
 }
 
 _LANG = re.compile(r"^[a-z]{2,3}(-[a-z0-9]+)*$")
@@ -64,6 +65,8 @@ class Settings:
     sparql_timeout: float = 30.0
     sparql_max_resources: int = 200
     sparql_max_results: int = 10_000
+    #: add DBpedia's citation data (resources named by cited URLs and ISBNs) to extraction
+    citations: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "cache_dir", Path(self.cache_dir).expanduser())
@@ -87,6 +90,8 @@ class Settings:
             "sparql_max_resources": int,
             "sparql_max_results": int,
         }
+        if isinstance(self.citations, str):
+            object.__setattr__(self, "citations", self.citations.lower() in ("1", "true", "yes"))
         for name, kind in numbers.items():
             try:
                 value = kind(getattr(self, name))

@@ -427,13 +427,18 @@ def _lead_wikitext(wikitext: str) -> str:
 
 
 def lead_text(wikitext: str, title: str) -> str | None:
-    """The plain-text lead section as DBpedia's long abstract has it; None when there is none.
+    """The plain-text lead section as TextExtracts gives it; None when there is none.
 
     Paragraphs are separated by single newlines; see the module docstring for the rules.
     """
+    return lead_text_of(parse(_lead_wikitext(wikitext)).nodes, title)
+
+
+def lead_text_of(nodes: Iterable[Node], title: str) -> str | None:
+    """:func:`lead_text` of a page parsed already (its nodes; rendering stops at a heading)."""
     out: list[str] = []
-    _Renderer(title).nodes(parse(_lead_wikitext(wikitext)).nodes, out)
-    text = _SWITCH.sub("", _EMPHASIS.sub("", "".join(out)))
+    _Renderer(title).nodes(nodes, out)
+    text = _CONTROL.sub("", _SWITCH.sub("", _EMPHASIS.sub("", "".join(out))))
     paragraphs = []
     for block in _PARAGRAPH_BREAK.split(text.replace("\u00a0", " ")):
         paragraph = _SPACES.sub(" ", _remove_broken_brackets(_SPACES.sub(" ", block))).strip()
@@ -467,16 +472,23 @@ def short_abstract(long: str, title: str, max_chars: int = 500) -> str:
     return "".join(kept).strip()
 
 
-def extract_abstracts(page: PageRecord) -> list[Triple]:
-    """``dbo:abstract`` and ``rdfs:comment`` for a main-namespace article.
+def extract_abstracts(page: PageRecord, nodes: Iterable[Node] | None = None) -> list[Triple]:
+    """``dbo:abstract`` and ``rdfs:comment`` for a main-namespace article, from its wikitext or
+    from ``nodes`` of its parse (before any template rewriting).
 
-    Nothing for other namespaces, redirects, disambiguation pages or pages without lead text.
+    The lines of the lead are joined with nothing, as DBpedia's MediaWiki connector reads the
+    TextExtracts answer (``MediaWikiConnector2.readInAbstract``: ``getLines().mkString("")``);
+    the short abstract is cut from that text. Nothing for other namespaces, redirects,
+    disambiguation pages or pages without lead text.
     """
     if page.namespace != 0 or page.redirect is not None or page.disambiguation:
         return []
-    long = lead_text(page.wikitext, page.title)
-    if long is None:
+    lead = (
+        lead_text(page.wikitext, page.title) if nodes is None else lead_text_of(nodes, page.title)
+    )
+    if lead is None:
         return []
+    long = lead.replace("\n", "")
     subject = resource_iri(page.title)
     short = short_abstract(long, page.title)
     return [

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from mwparserfromhell.smart_list import SmartList
 
-from extractors.abstract import extract_abstracts, short_abstract
+from extractors.abstract import extract_abstracts
 from extractors.citations import extract_citations
 from extractors.dataparsers import ParseContext
 from extractors.dataparsers.geo import parse_coordinates
@@ -34,12 +34,10 @@ from extractors.page_extractors import (
     redirect_triples,
     topical_concept_triples,
 )
-from extractors.rdf import DBO, RDFS, Literal, Triple
+from extractors.rdf import Literal, Triple
 from extractors.template_transforms import apply_template_transforms
 from extractors.titles import resource_iri
 from extractors.wikitext import Wikicode, parse
-
-RDFS_COMMENT = RDFS + "comment"
 
 #: DBpedia's ``reject-long`` IRI policy: statements with a longer IRI are dropped.
 MAX_IRI_LENGTH = 500
@@ -56,16 +54,22 @@ def extract_page(
     ontology: Ontology,
     mappings: Mappings,
     template_redirects: Mapping[str, str] | None = None,
+    *,
+    citations: bool = False,
 ) -> list[Triple]:
     """All triples DBpedia's extractors would produce for ``page``.
 
     ``template_redirects`` maps normalized template names to the template they redirect to.
+    ``citations`` adds DBpedia's citation data (resources named by the cited URL or ISBN), a
+    dataset of its own that resource descriptions leave out by default.
     """
     subject = resource_iri(page.title)
     triples = metadata_triples(page, subject)
     if page.redirect:
         return triples + redirect_triples(page, subject)
-    triples = _content_triples(page, subject, ontology, mappings, template_redirects, triples)
+    triples = _content_triples(
+        page, subject, ontology, mappings, template_redirects, triples, citations
+    )
     return [triple for triple in triples if _short(triple)]
 
 
@@ -85,6 +89,7 @@ def _content_triples(
     mappings: Mappings,
     template_redirects: Mapping[str, str] | None,
     triples: list[Triple],
+    citations: bool,
 ) -> list[Triple]:
     redirects = dict(template_redirects or {})
 
@@ -92,6 +97,8 @@ def _content_triples(
         return redirects.get(name, name)
 
     wikicode = parse(page.wikitext)
+    # the abstract renders templates itself: it reads the tree before templates are rewritten
+    abstracts = extract_abstracts(page, wikicode.nodes) if page.namespace == MAIN else []
     apply_template_transforms(wikicode, page.lang, resolve)
     facts = collect(wikicode, page.title)
     context = ParseContext(
@@ -106,7 +113,8 @@ def _content_triples(
         triples += disambiguation_triples(page, subject, facts)
         triples += image_triples(page, subject, page.wikitext)
         triples += homepage_triples(subject, facts)
-        triples += extract_citations(facts.templates, subject, context)
+        if citations:
+            triples += extract_citations(facts.templates, subject, context)
         triples += [
             triple
             for triple in extract_infobox(wikicode, subject, context)
@@ -119,25 +127,7 @@ def _content_triples(
         if coordinates is not None:
             triples += geo_triples(subject, coordinates, "geo")
         if not is_disambiguation(page, facts):
-            triples += _joined_lines(extract_abstracts(page), page.title)
+            triples += abstracts
     elif page.namespace == CATEGORY:
         triples += topical_concept_triples(subject, facts)
     return triples
-
-
-def _joined_lines(abstracts: list[Triple], title: str) -> list[Triple]:
-    """The abstracts as DBpedia stores them: its MediaWiki connector reads the TextExtracts answer
-    line by line and joins the lines with nothing (``MediaWikiConnector2.readInAbstract``:
-    ``getLines().mkString("")``), so paragraph breaks vanish; the short abstract is then cut
-    from that text (``PlainAbstractExtractor.short``)."""
-    long = next((t.object for t in abstracts if t.predicate == DBO + "abstract"), None)
-    if not isinstance(long, Literal) or "\n" not in long.lexical:
-        return abstracts
-    text = long.lexical.replace("\n", "")
-    texts = {DBO + "abstract": text, RDFS_COMMENT: short_abstract(text, title)}
-    return [
-        Triple(t.subject, t.predicate, Literal(texts[t.predicate], lang=long.lang), t.extractor)
-        if t.predicate in texts
-        else t
-        for t in abstracts
-    ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -171,6 +172,7 @@ def canonical_title(text: str, namespaces: Namespaces = ENGLISH) -> str:
     return parse_title(text, namespaces).text
 
 
+@lru_cache(maxsize=65536)
 def parse_link_target(target: str, namespaces: Namespaces = ENGLISH) -> Title:
     """Parse a ``[[link]]`` target: entities and %XX decoded, the ``#section`` split off.
 
@@ -185,6 +187,7 @@ def parse_link_target(target: str, namespaces: Namespaces = ENGLISH) -> Title:
     return Title(title.namespace, title.name, fragment, namespaces)
 
 
+@lru_cache(maxsize=65536)
 def wiki_encode(title: str) -> str:
     """Encode a canonical title for an IRI the way DBpedia does (see module docstring)."""
     return _ENCODED.sub(_percent_encode, clean_space(title).replace(" ", "_"))

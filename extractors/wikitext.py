@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 import mwparserfromhell
 from mwparserfromhell.nodes import (
@@ -117,6 +118,7 @@ def defuse(text: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=16384)
 def normalize_template_name(name: str) -> str:
     """DBpedia's template-name normalization: ``infobox_settlement `` -> ``Infobox settlement``.
 

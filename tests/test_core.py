@@ -14,14 +14,12 @@ from pathlib import Path
 import pytest
 
 from cache import DiskCache
-from dbod import core as core_module
 from dbod.compiled import Compiled
 from dbod.core import Core, Description, NotFound
 from dbod.sources.dump import DumpSource
 from dbod.sources.dump_pages import DumpPages
 from dbod.sources.mediawiki import FetchResult, UpstreamError, UpstreamUnavailable
 from dbod.store import graph_key
-from extractors.extract import EXTRACTOR_VERSION
 from extractors.rdf import DBO, DBR, IRI
 from extractors.titles import InvalidTitle, resource_iri
 
@@ -166,7 +164,7 @@ def test_a_new_extractor_version_re_extracts_without_refetching(
 ) -> None:  # type: ignore[no-untyped-def]
     core = make_core(source, cache, compiled, clock)
     first = run(core.get("Berlin"))
-    monkeypatch.setattr(core_module, "EXTRACTOR_VERSION", "next")
+    monkeypatch.setattr(core, "version", "next")
     again = run(core.get("Berlin"))
     assert again.triples == first.triples
     assert source.fetched == [["Berlin"]]
@@ -176,7 +174,7 @@ def test_a_new_extractor_version_re_extracts_without_refetching(
 def test_a_corrupt_entry_is_discarded_never_served(source, cache, compiled, clock) -> None:  # type: ignore[no-untyped-def]
     core = make_core(source, cache, compiled, clock)
     first = run(core.get("Berlin"))
-    key = graph_key("test", "Berlin", first.revision, EXTRACTOR_VERSION)
+    key = graph_key("test", "Berlin", first.revision, core.version)
     cache.set(key, b"\x00 not a graph")
     again = run(core.get("Berlin"))
     assert again.triples == first.triples  # re-extracted from the cached raw page

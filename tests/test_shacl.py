@@ -95,7 +95,7 @@ def minidump_graph(compiled: Compiled, minidump: DumpSource) -> rdflib.Graph:
     assert len(titles) == 27
     for title in titles:
         page = minidump.get(title, follow_redirects=False)
-        to_graph(extract_page(page, compiled.ontology, compiled.mappings), graph)
+        to_graph(extract_page(page, compiled.ontology, compiled.mappings, citations=True), graph)
     return graph
 
 

@@ -22,7 +22,6 @@ from dbod.web.errors import Problem
 from dbod.web.html import CONTENT_SECURITY_POLICY, LICENSE, PAGE_LAYOUT, render_page
 from dbod.web.memory import ExpiringLRU
 from dbod.web.names import ResourceName, parse_name, path_segment
-from extractors.extract import EXTRACTOR_VERSION
 from extractors.rdf import DBR, Triple
 from extractors.titles import InvalidTitle, wiki_encode
 
@@ -146,7 +145,7 @@ async def _render(
     a 303 Response when the name is a redirect."""
     core: Core = request.app.state.core
     settings: Settings = request.app.state.settings
-    variant = f"{variant}-{EXTRACTOR_VERSION}-{'in' if _wants_incoming(request) else 'out'}"
+    variant = f"{variant}-{core.version}-{'in' if _wants_incoming(request) else 'out'}"
     memory_key = (core.wiki, parsed.title, parsed.node, variant)
     remembered = MEMORY.get(memory_key, core.clock())
     if remembered is not None:
