@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import unquote
 
 RESOURCE_BASE = "http://dbpedia.org/resource/"
