@@ -20,16 +20,14 @@ from dbod.progress import Progress
 from dbod.runtime import open_cache, open_core
 from dbod.settings import DEFAULT_MAPPINGS, DEFAULT_SOURCE, ENVIRONMENT, Settings, SettingsError
 from dbod.sources.mediawiki import MediaWikiError, UpstreamUnavailable
-from dbod.sparql_dataset import OnDemandDataset
+from dbod.sparql_dataset import run_query
 from extractors.titles import InvalidTitle
 from sparql_lite import (
     AskResult,
     LimitExceeded,
-    Limits,
     QuerySyntaxError,
     SelectResult,
     UnsupportedFeature,
-    execute,
     parse_query,
 )
 from sparql_lite import serialize as serialize_results
@@ -233,14 +231,8 @@ def _query(args: argparse.Namespace, settings: Settings) -> int:
 async def _run_query(settings: Settings, text: str) -> SelectResult | AskResult | Graph:
     query = parse_query(text)
     async with open_core(settings) as core:
-        dataset = OnDemandDataset(
-            core,
-            asyncio.get_running_loop(),
-            max_resources=settings.sparql_max_resources,
-            backlink_limit=settings.incoming_limit,
-        )
-        limits = Limits(wall_time=settings.sparql_timeout, results=settings.sparql_max_results)
-        result = await asyncio.to_thread(execute, query, dataset, limits)
+        loop = asyncio.get_running_loop()
+        result, dataset = await asyncio.to_thread(run_query, core, loop, settings, query)
         if dataset.cache_only:
             print(
                 "dbod: patterns anchored on no resource were answered from the cache only",

@@ -57,6 +57,15 @@ class NotFound(LookupError):
         self.title = title
 
 
+class NoSuchNode(NotFound):
+    """The page exists but has no intermediate node of this name."""
+
+    def __init__(self, title: str, node: str) -> None:
+        LookupError.__init__(self, f"the page {title!r} has no node {node!r}")
+        self.title = title
+        self.node = node
+
+
 class PageSource(Protocol):
     """What the core needs from a wiki (MediaWiki API or dump), asynchronously."""
 
@@ -159,6 +168,27 @@ class Core:
         for title, name in canonical.items():
             outcomes[title] = known[name]
         return outcomes
+
+    async def statements(
+        self, described: Description, *, node: str | None = None, incoming_limit: int = 0
+    ) -> list[Triple]:
+        """What a resource's description holds: its page's statements plus, up to
+        ``incoming_limit`` linking pages, their statements about it (left out when they cannot
+        be fetched); for an intermediate ``node`` (its encoded name) the statements about it.
+        NotFound if the page has no such node."""
+        if node is not None:
+            iri = DBR + node
+            found = [t for t in described.triples if iri in (t.subject, t.object)]
+            if not found:
+                raise NoSuchNode(described.title, node)
+            return found
+        if incoming_limit <= 0:
+            return described.triples
+        try:
+            incoming = await self.incoming(described.title, incoming_limit)
+        except (UpstreamUnavailable, UpstreamError):
+            incoming = []
+        return [*described.triples, *incoming]
 
     async def incoming(self, title: str, limit: int) -> list[Triple]:
         """Statements of up to ``limit`` linking pages whose object is ``title``'s resource

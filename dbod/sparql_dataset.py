@@ -7,6 +7,8 @@ they are about, 50 titles per upstream request.
   will need; they are loaded in one ``get_many`` call.
 * A pattern anchored on no resource (``?s a dbo:City``) is answered from what is cached only;
   ``cache_only`` then tells the caller the answer may be incomplete.
+* A page that cannot be fetched because Wikipedia is unreachable fails the query (an answer
+  without it would be silently wrong).
 
 It is called from the executor's worker thread and runs the core's coroutines on the event
 loop that owns the core. ``max_resources`` bounds the pages one query may load: past it,
@@ -23,9 +25,12 @@ import rdflib
 from rdflib.term import Identifier
 
 from dbod.core import Core, Description
+from dbod.settings import Settings
+from dbod.sources.mediawiki import UpstreamError, UpstreamUnavailable
 from extractors.rdf import DBR, to_rdflib
 from extractors.titles import InvalidTitle, title_from_iri
-from sparql_lite import InMemoryDataset, LimitExceeded
+from sparql_lite import InMemoryDataset, LimitExceeded, Limits, Query, execute
+from sparql_lite.results import AskResult, SelectResult
 
 T = TypeVar("T")
 
@@ -106,6 +111,8 @@ class OnDemandDataset:
         for outcome in outcomes.values():
             if isinstance(outcome, Description):
                 self._add(outcome)
+            elif isinstance(outcome, UpstreamUnavailable | UpstreamError):
+                raise outcome  # an answer without these pages would be silently wrong
 
     def _load_with_backlinks(self, titles: Iterable[str]) -> None:
         wanted = [title for title in dict.fromkeys(titles) if title not in self.with_backlinks]
@@ -130,6 +137,22 @@ class OnDemandDataset:
     def _add(self, described: Description) -> None:
         for subject, predicate, obj, _ in described.triples:
             self.index.add(rdflib.URIRef(subject), rdflib.URIRef(predicate), to_rdflib(obj))
+
+
+def run_query(
+    core: Core, loop: asyncio.AbstractEventLoop, settings: Settings, query: Query
+) -> tuple[SelectResult | AskResult | rdflib.Graph, OnDemandDataset]:
+    """Evaluate ``query`` within the settings' limits (call it from a worker thread; ``loop``
+    owns the core). Returns the result and the dataset, which tells what was fetched and
+    whether the cache alone answered."""
+    dataset = OnDemandDataset(
+        core,
+        loop,
+        max_resources=settings.sparql_max_resources,
+        backlink_limit=settings.incoming_limit,
+    )
+    limits = Limits(wall_time=settings.sparql_timeout, results=settings.sparql_max_results)
+    return execute(query, dataset, limits), dataset
 
 
 def _title(term: Identifier | None) -> str | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import aclosing, closing
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,9 @@ from dbod import (
     UnsupportedQuery,
     UpstreamUnavailable,
 )
+from dbod.client import Embedded
+from dbod.client.protocol import READ, Emit, Head, Send, Service
+from dbod.sources.mediawiki import Sleep
 from tests.conftest import start_server, stop_server
 
 PREFIXES = """PREFIX dbo: <http://dbpedia.org/ontology/>
@@ -88,7 +92,7 @@ def client(live_server: str) -> Iterator[Client]:
 @pytest.fixture(scope="module")
 def embedded(
     mediawiki_api: str, shared_data: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[dbod.client.Embedded]:
+) -> Iterator[Embedded]:
     cache_dir = tmp_path_factory.mktemp("embedded")
     with dbod.open(
         source=mediawiki_api, mappings=shared_data / "dbpedia", cache_dir=cache_dir
@@ -118,7 +122,9 @@ def raised(call: Callable[[], object]) -> DbodError:
 
 @pytest.mark.parametrize("incoming", [True, False], ids=["incoming", "outgoing"])
 @pytest.mark.parametrize("name", NAMES)
-def test_resource_graphs_are_equal(client: Client, embedded, name: str, incoming: bool) -> None:  # type: ignore[no-untyped-def]
+def test_resource_graphs_are_equal(
+    client: Client, embedded: Embedded, name: str, incoming: bool
+) -> None:
     served = client.resource(name, incoming=incoming)
     assert len(served) > 0
     assert rdflib.compare.isomorphic(served, embedded.resource(name, incoming=incoming))
@@ -130,7 +136,7 @@ def test_incoming_statements_can_be_left_out(client: Client) -> None:
     assert {s for s, _, o in full if o == BERLIN} > {s for s, _, o in outgoing if o == BERLIN}
 
 
-def test_resources_fetches_many(client: Client, embedded) -> None:  # type: ignore[no-untyped-def]
+def test_resources_fetches_many(client: Client, embedded: Embedded) -> None:
     names = ["Berlin", "IKEA", "No such page here", "A|B", "Berlin__NoSuchNode__9", "Berlin"]
     served, local = client.resources(names), embedded.resources(names)
     assert list(served) == list(local) == list(dict.fromkeys(names))
@@ -146,7 +152,7 @@ def test_resources_fetches_many(client: Client, embedded) -> None:  # type: igno
 
 
 @pytest.mark.parametrize("query", list(QUERIES.values()), ids=list(QUERIES))
-def test_sparql_answers_are_equal(client: Client, embedded, query: str) -> None:  # type: ignore[no-untyped-def]
+def test_sparql_answers_are_equal(client: Client, embedded: Embedded, query: str) -> None:
     served = client.sparql(query)
     assert same_answer(served, embedded.sparql(query))
     if isinstance(served, Results):
@@ -171,7 +177,7 @@ def test_results_are_rows_of_rdflib_terms(client: Client) -> None:
     assert client.sparql(QUERIES["ask-false"]) is False
 
 
-def test_cache_only_answers_are_flagged(client: Client, embedded) -> None:  # type: ignore[no-untyped-def]
+def test_cache_only_answers_are_flagged(client: Client, embedded: Embedded) -> None:
     query = PREFIXES + "SELECT ?city WHERE { ?city a dbo:City }"
     client.resource("Berlin")
     embedded.resource("Berlin")
@@ -202,7 +208,7 @@ def test_async_client_equals_sync_client(client: Client, live_server: str) -> No
     assert streamed == list(client.sparql(QUERIES["select-incoming"]))
 
 
-def test_streaming_a_large_result(client: Client, embedded) -> None:  # type: ignore[no-untyped-def]
+def test_streaming_a_large_result(client: Client, embedded: Embedded) -> None:
     query = (
         PREFIXES
         + "SELECT ?p ?o WHERE { { dbr:Berlin ?p ?o } UNION { dbr:IKEA ?p ?o } } ORDER BY ?p ?o"
@@ -222,7 +228,7 @@ def test_streaming_a_large_result(client: Client, embedded) -> None:  # type: ig
 # -- every error status, from a real server and in-process ----------------------------------------
 
 
-def test_not_found(client: Client, embedded) -> None:  # type: ignore[no-untyped-def]
+def test_not_found(client: Client, embedded: Embedded) -> None:
     for name in ("No such page here", "Berlin__NoSuchNode__9"):
         served = raised(lambda n=name: client.resource(n))
         local = raised(lambda n=name: embedded.resource(n))
@@ -230,7 +236,7 @@ def test_not_found(client: Client, embedded) -> None:  # type: ignore[no-untyped
         assert served.status == local.status == 404
 
 
-def test_invalid_names(client: Client, embedded) -> None:  # type: ignore[no-untyped-def]
+def test_invalid_names(client: Client, embedded: Embedded) -> None:
     for who in (client, embedded):
         error = raised(lambda w=who: w.resource("A|B"))
         assert isinstance(error, InvalidName) and "'|'" in error.message
@@ -246,7 +252,9 @@ def test_invalid_names(client: Client, embedded) -> None:  # type: ignore[no-unt
         ("SELECT * WHERE { VALUES ?x { 1 } }", UnsupportedQuery, {"feature": "VALUES"}),
     ],
 )
-def test_query_errors(client: Client, embedded, query: str, kind: type, attributes: dict) -> None:  # type: ignore[no-untyped-def,type-arg]
+def test_query_errors(
+    client: Client, embedded: Embedded, query: str, kind: type, attributes: dict
+) -> None:  # type: ignore[type-arg]
     served, local = raised(lambda: client.sparql(query)), raised(lambda: embedded.sparql(query))
     assert type(served) is type(local) is kind
     assert error_attributes(served) == error_attributes(local)
@@ -269,6 +277,7 @@ def test_limit_exceeded(
     ) as db:
         assert db.settings.sparql_max_resources == 3  # from the environment, as the server
         local = raised(lambda: db.sparql(query))
+    assert not db._thread.is_alive()  # closing stopped the background loop
     for error in (served, local):
         assert isinstance(error, LimitExceeded)
         assert (error.limit, error.value, error.status) == ("resources_fetched", 3, 422)
@@ -276,15 +285,22 @@ def test_limit_exceeded(
 
 def test_upstream_unavailable(shared_data: Path, tmp_path: Path) -> None:
     down = "http://127.0.0.1:9/api.php"
-    process, base = start_server(down, shared_data / "dbpedia", tmp_path / "served")
-    try:
-        with Client(base, retry=NO_RETRY, timeout=120) as remote:
-            served = raised(lambda: remote.resource("Berlin"))
-    finally:
-        stop_server(process)
-    with dbod.open(source=down, mappings=shared_data / "dbpedia", cache_dir=tmp_path / "l") as db:
-        local = raised(lambda: db.resource("Berlin"))
-    for error in (served, local):
+
+    def in_process() -> DbodError:
+        cache_dir = tmp_path / "local"
+        with dbod.open(source=down, mappings=shared_data / "dbpedia", cache_dir=cache_dir) as db:
+            return raised(lambda: db.resource("Berlin"))
+
+    with ThreadPoolExecutor(1) as pool:  # both wait out the wiki's retries: side by side
+        local = pool.submit(in_process)
+        process, base = start_server(down, shared_data / "dbpedia", tmp_path / "served")
+        try:
+            with Client(base, retry=NO_RETRY, timeout=120) as remote:
+                served = raised(lambda: remote.resource("Berlin"))
+        finally:
+            stop_server(process)
+        errors = (served, local.result())
+    for error in errors:
         assert isinstance(error, UpstreamUnavailable) and error.status == 503
         assert error.retry_after is not None and error.retry_after >= 1
 
@@ -337,6 +353,23 @@ def problem(status: int, message: str, **headers: str) -> httpx.Response:
     return httpx.Response(status, text=message + "\n", headers=headers)
 
 
+def test_plans_do_no_io() -> None:
+    """The request model both clients drive: effects out, outcomes in, nothing else."""
+    service = Service(FAKE_URL, RetryPolicy(max_retries=1), clock=lambda: 0.0, user_agent="t")
+    plan = service.sparql("ASK {}")
+    request = next(plan)
+    assert isinstance(request, Send) and request.method == "POST"
+    assert request.url == f"{FAKE_URL}/sparql" and request.data == {"query": "ASK {}"}
+    assert plan.send(Head(503, {"retry-after": "4"}, request.url)) is READ
+    assert plan.send(b"Wikipedia is unreachable") is READ
+    assert plan.send(b"") == Sleep(4.0)
+    assert plan.send(None) == request
+    ok = {"content-type": "application/sparql-results+xml"}
+    assert plan.send(Head(200, ok, request.url)) is READ
+    assert plan.send(SRX_HEAD + b"<head/><boolean>true</boolean></sparql>") is READ
+    assert plan.send(b"") == Emit(True)
+
+
 @pytest.mark.parametrize(
     ("response", "kind", "attributes"),
     [
@@ -386,7 +419,7 @@ def problem(status: int, message: str, **headers: str) -> httpx.Response:
 def test_every_error_status_maps_to_its_exception(
     response: httpx.Response,
     kind: type,
-    attributes: dict,  # type: ignore[type-arg]
+    attributes: dict[str, Any],
 ) -> None:
     fake = Fake(response)
     with fake.client(retry=NO_RETRY) as client:

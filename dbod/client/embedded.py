@@ -13,7 +13,7 @@ import asyncio
 import os
 import threading
 from collections.abc import Coroutine, Iterable, Iterator
-from contextlib import AsyncExitStack, contextmanager, suppress
+from contextlib import AsyncExitStack, contextmanager
 from typing import Any, TypeVar
 
 from rdflib import Graph
@@ -30,16 +30,16 @@ from dbod.client.errors import (
 )
 from dbod.client.protocol import Answer, resource_name
 from dbod.client.results import Results, result_row
-from dbod.core import Description
+from dbod.core import Description, NoSuchNode
 from dbod.core import NotFound as PageNotFound
 from dbod.runtime import open_core
 from dbod.settings import Settings
 from dbod.sources import mediawiki
-from dbod.sparql_dataset import OnDemandDataset
+from dbod.sparql_dataset import run_query
 from dbod.web.names import ResourceName
-from extractors.rdf import DBR, to_graph
+from extractors.rdf import to_graph
 from extractors.titles import InvalidTitle
-from sparql_lite import AskResult, Limits, execute, parse_query
+from sparql_lite import AskResult, parse_query
 from sparql_lite import errors as sparql_errors
 
 T = TypeVar("T")
@@ -50,6 +50,8 @@ def _errors() -> Iterator[None]:
     """Raise the client API's exception for one of the core's or sparql_lite's."""
     try:
         yield
+    except NoSuchNode as exc:
+        raise NotFound(str(exc)) from exc
     except PageNotFound as exc:
         raise NotFound(f"no Wikipedia page is titled {exc.title!r}") from exc
     except InvalidTitle as exc:
@@ -106,15 +108,7 @@ class Embedded:
         within the limits of the settings."""
         settings = self.settings
         with _errors():
-            parsed = parse_query(query)
-            dataset = OnDemandDataset(
-                self._core,
-                self._loop,
-                max_resources=settings.sparql_max_resources,
-                backlink_limit=settings.incoming_limit,
-            )
-            limits = Limits(wall_time=settings.sparql_timeout, results=settings.sparql_max_results)
-            result = execute(parsed, dataset, limits)
+            result, dataset = run_query(self._core, self._loop, settings, parse_query(query))
         if isinstance(result, Graph):
             return result
         if isinstance(result, AskResult):
@@ -161,19 +155,9 @@ class Embedded:
         """What the service's /data answers for ``name`` (its page's description given)."""
         if isinstance(described, Exception):
             raise described
-        if name.node:
-            node = DBR + name.node
-            found = [t for t in described.triples if node in (t.subject, t.object)]
-            if not found:
-                raise NotFound(f"the page {name.title!r} has no node {name.node!r}")
-            return to_graph(found)
-        triples = described.triples
-        limit = self.settings.incoming_limit
-        if incoming and limit > 0:
-            # as the service does: the page's own statements when linking pages are unavailable
-            with suppress(mediawiki.UpstreamUnavailable, mediawiki.UpstreamError):
-                triples = [*triples, *await self._core.incoming(described.title, limit)]
-        return to_graph(triples)
+        limit = self.settings.incoming_limit if incoming else 0
+        statements = await self._core.statements(described, node=name.node, incoming_limit=limit)
+        return to_graph(statements)
 
     def _call(self, coroutine: Coroutine[Any, Any, T]) -> T:
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()

@@ -48,13 +48,13 @@ class _Base:
         max_concurrency: int,
         clock: Callable[[], float],
     ) -> None:
-        self.service = Service(base_url, retry, clock, user_agent())
+        self._service = Service(base_url, retry, clock, user_agent())
         self.max_concurrency = max(1, max_concurrency)
 
     @property
     def base_url(self) -> str:
         """The service's URL."""
-        return self.service.base_url
+        return self._service.base_url
 
     def _unreachable(self, exc: httpx.TransportError) -> ServiceUnreachable:
         reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
@@ -87,7 +87,7 @@ class Client(_Base):
     def resource(self, name_or_iri: str, *, incoming: bool = True) -> Graph:
         """The description of a resource (a page title, node name or DBpedia resource IRI):
         its statements and, with ``incoming``, those of pages linking to it."""
-        return self._run(self.service.resource(name_or_iri, incoming))
+        return self._run(self._service.resource(name_or_iri, incoming))
 
     def resources(
         self, names: Iterable[str], *, incoming: bool = True
@@ -108,12 +108,12 @@ class Client(_Base):
     def sparql(self, query: str) -> Answer:
         """The answer to a SPARQL query: Results (SELECT), bool (ASK) or Graph (CONSTRUCT,
         DESCRIBE)."""
-        return self._run(self.service.sparql(query))
+        return self._run(self._service.sparql(query))
 
     def iter_rows(self, query: str) -> Iterator[ResultRow]:
         """The rows of a SELECT query as they arrive (the request is sent when iteration starts;
         ValueError for other query forms)."""
-        return self._drive(self.service.sparql(query, stream=True))
+        return self._drive(self._service.sparql(query, stream=True))
 
     def _run(self, plan: Plan) -> Any:
         with closing(self._drive(plan)) as emitted:
@@ -183,7 +183,7 @@ class AsyncClient(_Base):
 
     async def resource(self, name_or_iri: str, *, incoming: bool = True) -> Graph:
         """The description of a resource (see :meth:`Client.resource`)."""
-        return await self._run(self.service.resource(name_or_iri, incoming))
+        return await self._run(self._service.resource(name_or_iri, incoming))
 
     async def resources(
         self, names: Iterable[str], *, incoming: bool = True
@@ -203,11 +203,11 @@ class AsyncClient(_Base):
 
     async def sparql(self, query: str) -> Answer:
         """The answer to a SPARQL query (see :meth:`Client.sparql`)."""
-        return await self._run(self.service.sparql(query))
+        return await self._run(self._service.sparql(query))
 
     def iter_rows(self, query: str) -> AsyncIterator[ResultRow]:
         """The rows of a SELECT query as they arrive (see :meth:`Client.iter_rows`)."""
-        return self._drive(self.service.sparql(query, stream=True))
+        return self._drive(self._service.sparql(query, stream=True))
 
     async def _run(self, plan: Plan) -> Any:
         async with aclosing(self._drive(plan)) as emitted:

@@ -17,7 +17,7 @@ here; the two clients only send, read, sleep and pass emitted values on.
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar, cast
 from urllib.parse import urljoin
 
@@ -173,10 +173,11 @@ class Service:
         return Send(method, self.base_url + path, headers, params or {}, data)
 
     def _exchange(self, request: Send) -> Step[Head]:
-        """Send ``request``; follow redirects (with the same query parameters), retry 429 and
-        503 with capped backoff, never sooner than Retry-After (and not at all when it asks
-        for longer than the cap); raise the DbodError of any other error status. Returns the
-        head of the 2xx response, whose body is read next."""
+        """Send ``request``; follow redirects with the same query parameters (a 303 with GET,
+        as the Linked Data routes answer); retry 429 and 503 with capped backoff, never sooner
+        than Retry-After (and not at all when it asks for longer than the cap); raise the
+        DbodError of any other error status. Returns the head of the 2xx response, whose body
+        is read next."""
         started = self.clock()
         attempt = redirects = 0
         while True:
@@ -186,7 +187,11 @@ class Service:
                 redirects += 1
                 if redirects > MAX_REDIRECTS:
                     raise DbodError(f"more than {MAX_REDIRECTS} redirects", head.status)
-                request = Send("GET", urljoin(head.url, location), request.headers, request.params)
+                url = urljoin(head.url, location)
+                if head.status == 303:
+                    request = Send("GET", url, request.headers, request.params)
+                else:
+                    request = replace(request, url=url)
                 continue
             if 200 <= head.status < 300:
                 return head

@@ -12,7 +12,7 @@ from functools import cached_property, lru_cache
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
-from dbod.core import Core, Description, NotFound
+from dbod.core import Core, Description, NoSuchNode, NotFound
 from dbod.formats import BY_EXTENSION, BY_MEDIA_TYPE, FORMATS, serialize
 from dbod.settings import Settings
 from dbod.sources.mediawiki import UpstreamError, UpstreamUnavailable
@@ -89,21 +89,13 @@ def _wants_incoming(request: Request) -> bool:
 
 async def _triples(request: Request, parsed: ResourceName, described: Description) -> list[Triple]:
     """The resource's statements: its page's extraction and, for a page, incoming statements."""
-    if parsed.node:
-        node = DBR + parsed.node
-        found = [t for t in described.triples if t.subject == node or t.object == node]
-        if not found:
-            raise Problem(404, f"the page {parsed.title!r} has no node {parsed.node!r}")
-        return found
     settings: Settings = request.app.state.settings
-    if settings.incoming_limit <= 0 or not _wants_incoming(request):
-        return described.triples
     core: Core = request.app.state.core
+    limit = settings.incoming_limit if _wants_incoming(request) else 0
     try:
-        incoming = await core.incoming(described.title, settings.incoming_limit)
-    except (UpstreamUnavailable, UpstreamError):
-        incoming = []
-    return [*described.triples, *incoming]
+        return await core.statements(described, node=parsed.node, incoming_limit=limit)
+    except NoSuchNode as exc:
+        raise Problem(404, str(exc)) from None
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from dbod.core import Core
 from dbod.formats import BY_MEDIA_TYPE, FORMATS
 from dbod.settings import Settings
 from dbod.sources.mediawiki import UpstreamError, UpstreamUnavailable
-from dbod.sparql_dataset import OnDemandDataset
+from dbod.sparql_dataset import run_query
 from dbod.web.conneg import negotiate
 from dbod.web.errors import Problem
 from dbod.web.html import render_message
@@ -32,11 +32,9 @@ from sparql_lite import (
     MEDIA_TYPES,
     AskResult,
     LimitExceeded,
-    Limits,
     QuerySyntaxError,
     SelectResult,
     UnsupportedFeature,
-    execute,
     parse_query,
     serialize,
 )
@@ -172,15 +170,10 @@ async def _answer(request: Request, text: str, format_parameter: str | None) -> 
     fmt = _choose_format(request, format_parameter, is_graph)
     settings: Settings = request.app.state.settings
     core: Core = request.app.state.core
-    dataset = OnDemandDataset(
-        core,
-        asyncio.get_running_loop(),
-        max_resources=settings.sparql_max_resources,
-        backlink_limit=settings.incoming_limit,
-    )
-    limits = Limits(wall_time=settings.sparql_timeout, results=settings.sparql_max_results)
     try:
-        result = await asyncio.to_thread(execute, query, dataset, limits)
+        result, dataset = await asyncio.to_thread(
+            run_query, core, asyncio.get_running_loop(), settings, query
+        )
     except LimitExceeded as exc:
         raise Problem(422, f"{exc}; narrow the query (anchor it on fewer resources)") from None
     except UpstreamUnavailable as exc:
