@@ -278,3 +278,18 @@ def test_comunica_select_ask_construct(endpoint: str) -> None:
         rdflib.RDFS.label,
         rdflib.Literal("Berlin", lang="en"),
     ) in graph
+
+
+def test_upstream_down_fails_the_query_with_503(shared_data: Path, tmp_path: Path) -> None:
+    from tests.conftest import start_server, stop_server
+
+    process, base = start_server(
+        "http://127.0.0.1:9/api.php", shared_data / "dbpedia", tmp_path / "c"
+    )
+    try:
+        query = PREFIXES + "ASK { dbr:Berlin a dbo:City }"
+        response = httpx.get(f"{base}/sparql", params={"query": query}, timeout=180)
+        assert response.status_code == 503
+        assert int(response.headers["retry-after"]) >= 1
+    finally:
+        stop_server(process)
