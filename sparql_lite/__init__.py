@@ -1,12 +1,12 @@
 """A restricted SPARQL engine that evaluates basic graph patterns over a Dataset protocol.
 
-    query = parse_query(text)                  # QuerySyntaxError | UnsupportedFeature
-    result = execute(query, dataset, Limits(wall_time=30, results=10_000))
-    body = serialize(result, "json")           # SELECT / ASK; CONSTRUCT gives an rdflib Graph
+    query = parse_query(text)           # QuerySyntaxError (illegal) | UnsupportedFeature (legal)
+    result = execute(query, dataset, Limits(wall_time=30, results=10_000))  # LimitExceeded
+    body = serialize(result, "json")    # SELECT / ASK; CONSTRUCT and DESCRIBE give rdflib Graphs
 
 The parser reads the full SPARQL 1.1 grammar; the engine evaluates PREFIX/BASE, SELECT (with
 DISTINCT, REDUCED, COUNT), ASK, CONSTRUCT, DESCRIBE, basic graph patterns, FILTER, OPTIONAL,
-UNION, ORDER BY, LIMIT and OFFSET. No I/O: datasets are supplied by the caller.
+UNION, ORDER BY, LIMIT and OFFSET. No I/O: the caller supplies the Dataset.
 """
 
 from .algebra import Query

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -53,8 +53,8 @@ Solution = dict[Any, Identifier]  # Variable keys, plus private tags while joini
 class Limits:
     """What one query may cost; None means no limit.
 
-    ``wall_time`` is in seconds (checked while solutions are produced), ``results`` counts
-    result rows, or triples of a CONSTRUCT or DESCRIBE graph. Resources fetched are limited by
+    ``wall_time`` is in seconds (checked as triples are matched), ``results`` counts result
+    rows, or triples of a CONSTRUCT or DESCRIBE graph. Resources fetched are limited by
     the Dataset, which raises LimitExceeded("resources_fetched", n) itself.
     """
 
@@ -70,7 +70,7 @@ _CLOCK_EVERY = 4096
 def execute(
     query: Query | str,
     dataset: Dataset,
-    limits: Limits = Limits(),  # noqa: B008 (immutable)
+    limits: Limits = Limits(),
     *,
     batch_size: int = BATCH_SIZE,
 ) -> SelectResult | AskResult | Graph:
@@ -96,9 +96,7 @@ class _Run:
         self.dataset = dataset
         self.limits = limits
         self.batch_size = batch_size
-        self.deadline = (
-            None if limits.wall_time is None else time.monotonic() + limits.wall_time
-        )
+        self.deadline = None if limits.wall_time is None else time.monotonic() + limits.wall_time
 
     def check_time(self) -> None:
         if self.deadline is not None and time.monotonic() > self.deadline:
@@ -129,7 +127,9 @@ class _Run:
         return SelectResult(variables, result)
 
     def ask(self, query: Query) -> AskResult:
-        return AskResult(next(self._modified(query), None) is not None)
+        stop = None if query.limit is None else query.offset + query.limit
+        solutions = islice(self._solutions(query.pattern), query.offset, stop)
+        return AskResult(next(solutions, None) is not None)
 
     def construct(self, query: Query) -> Graph:
         graph = _graph(query)
@@ -188,31 +188,10 @@ class _Run:
         return iter(ordered)
 
     def _counts(self, counts: tuple[Count, ...], solutions: Iterator[Solution]) -> tuple:
-        totals = [0] * len(counts)
-        seen: list[set] = [set() for _ in counts]
-        evaluators = [
-            None if count.argument is None else compile_expression(count.argument)
-            for count in counts
-        ]
-        for solution in solutions:
-            for index, (count, evaluate) in enumerate(zip(counts, evaluators, strict=True)):
-                if evaluate is None:
-                    value: object = frozenset(
-                        item for item in solution.items() if not is_blank_variable(item[0])
-                    )
-                else:
-                    try:
-                        value = evaluate(solution)
-                    except ExpressionError:
-                        continue
-                if count.distinct:
-                    seen[index].add(value)
-                else:
-                    totals[index] += 1
-        return tuple(
-            Literal(len(seen[i]) if count.distinct else totals[i], datatype=XSD.integer)
-            for i, count in enumerate(counts)
-        )
+        if len(counts) == 1:
+            return (_count(counts[0], solutions),)
+        listed = list(solutions)  # each COUNT reads them all
+        return tuple(_count(count, listed) for count in counts)
 
     # --- graph patterns -------------------------------------------------------------------
 
@@ -253,15 +232,28 @@ class _Run:
         named = [v for v in (s_var, p_var, o_var) if v is not None]
         repeated = len(set(named)) < len(named)
         lookup = self.dataset.triples
-        produced = 0
+        examined = 0
         for batch in _batches(inputs, self.batch_size):
             self.check_time()
             self._prefetch(triple, batch)
             for solution in batch:
-                s_value = solution.get(s_var) if s_var is not None else s
-                p_value = solution.get(p_var) if p_var is not None else p
-                o_value = solution.get(o_var) if o_var is not None else o
-                for ts, tp, to in lookup(s_value, p_value, o_value):
+                s_value = s if s_var is None else solution.get(s_var)
+                p_value = p if p_var is None else solution.get(p_var)
+                o_value = o if o_var is None else solution.get(o_var)
+                matches = lookup(s_value, p_value, o_value)
+                if s_value is not None and p_value is not None and o_value is None:
+                    for _, _, value in matches:  # the usual shape: one object to bind
+                        examined += 1
+                        if not examined % _CLOCK_EVERY:
+                            self.check_time()
+                        extended = solution.copy()
+                        extended[o_var] = value
+                        yield extended
+                    continue
+                for ts, tp, to in matches:
+                    examined += 1
+                    if not examined % _CLOCK_EVERY:
+                        self.check_time()
                     extended = solution.copy()
                     if s_value is None:
                         extended[s_var] = ts
@@ -273,9 +265,6 @@ class _Run:
                         if repeated and extended.get(o_var, to) != to:
                             continue
                         extended[o_var] = to
-                    produced += 1
-                    if not produced % _CLOCK_EVERY:
-                        self.check_time()
                     yield extended
 
     def _prefetch(self, triple: TriplePattern, batch: list[Solution]) -> None:
@@ -290,8 +279,7 @@ class _Run:
             for solution in batch:
                 subject = solution.get(s)
                 if subject is not None:
-                    if not isinstance(subject, Literal):
-                        subjects[subject] = None
+                    subjects[subject] = None
                 elif isinstance(o, Variable):
                     if (bound_object := solution.get(o)) is not None:
                         objects[bound_object] = None
@@ -328,7 +316,7 @@ class _Run:
                 if test is None or test(extended):
                     matched[index] = True
                     yield extended
-            yield from (solution for solution, hit in zip(batch, matched) if not hit)
+            yield from (solution for solution, hit in zip(batch, matched, strict=True) if not hit)
 
     def _hash_join(
         self, pattern: Pattern, inputs: Iterator[Solution], bound: frozenset[Variable]
@@ -347,6 +335,34 @@ class _Run:
             for result in candidates:
                 if all(solution.get(k, v) == v for k, v in result.items()):
                     yield {**solution, **result}
+
+
+def _count(count: Count, solutions: Iterable[Solution]) -> Literal:
+    """COUNT over the solutions: of all of them (``*``), or of the values of its argument."""
+    argument = count.argument
+    values: Iterable[object]
+    if argument is None:
+        values = (
+            (frozenset(i for i in s.items() if not is_blank_variable(i[0])) for s in solutions)
+            if count.distinct
+            else solutions
+        )
+    elif isinstance(argument, Variable):
+        values = (s[argument] for s in solutions if argument in s)
+    else:
+        evaluate = compile_expression(argument)
+        values = (v for s in solutions if (v := _value_or_none(evaluate, s)) is not None)
+    total = len(set(values)) if count.distinct else sum(1 for _ in values)
+    return Literal(total, datatype=XSD.integer)
+
+
+def _value_or_none(
+    evaluate: Callable[[Solution], Identifier], solution: Solution
+) -> Identifier | None:
+    try:
+        return evaluate(solution)
+    except ExpressionError:
+        return None
 
 
 def _substitutable(pattern: Pattern, bound: frozenset[Variable]) -> bool:

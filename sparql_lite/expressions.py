@@ -19,7 +19,7 @@ import math
 import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from functools import lru_cache
 
@@ -38,7 +38,11 @@ class ExpressionError(Exception):
 
 TRUE = Literal(True)
 FALSE = Literal(False)
+_NO_FLAGS = Literal("")
 
+_STRING = XSD.string  # (a Namespace attribute lookup costs more than the comparison)
+_BOOLEAN = XSD.boolean
+_LANG_STRING = RDF.langString
 _INTEGER_TYPES = (
     "integer nonPositiveInteger negativeInteger long int short byte nonNegativeInteger "
     "unsignedLong unsignedInt unsignedShort unsignedByte positiveInteger"
@@ -49,7 +53,16 @@ _NUMERIC_RANK = {XSD[name]: 0 for name in _INTEGER_TYPES} | {
     XSD.double: 3,
 }
 _RANK_TYPE = (XSD.integer, XSD.decimal, XSD.float, XSD.double)
-_TIME_TYPES = (XSD.dateTime, XSD.date)
+_DATE_TIME_TYPE = XSD.dateTime
+_SPACES = {
+    None: "string",
+    _STRING: "string",
+    _BOOLEAN: "boolean",
+    _DATE_TIME_TYPE: "dateTime",
+    XSD.date: "date",
+    **dict.fromkeys(_NUMERIC_RANK, "numeric"),
+}
+_TIME_SPACES = frozenset({"dateTime", "date"})
 _FOURTEEN_HOURS = timedelta(hours=14)
 _ZONE = r"(Z|[+-]\d\d:\d\d)?"
 _DATE = re.compile(r"(\d{4})-(\d\d)-(\d\d)" + _ZONE)
@@ -69,7 +82,7 @@ def _numeric(term: Identifier) -> tuple[int, int | Decimal | float]:
 
 def _is_string(term: Identifier) -> bool:
     """A simple literal, an xsd:string or a language-tagged string."""
-    return isinstance(term, Literal) and (term.datatype is None or term.datatype == XSD.string)
+    return isinstance(term, Literal) and (term.datatype is None or term.datatype == _STRING)
 
 
 def _is_simple(term: Identifier) -> bool:
@@ -78,36 +91,36 @@ def _is_simple(term: Identifier) -> bool:
 
 def _value(term: Literal) -> tuple[str, object] | None:
     """(value space, value) of a literal the operators compare by value, else None."""
-    datatype = term.datatype
     if term.language is not None:
         return None
-    if datatype is None or datatype == XSD.string:
-        return "string", str(term)
-    if datatype in _TIME_TYPES:
+    space = _SPACES.get(term.datatype)
+    if space is None:
+        return None
+    if space == "string":
+        return space, str(term)
+    if space in _TIME_SPACES:
         instant = _time(term)
-        return None if instant is None else (str(datatype), instant)
+        return None if instant is None else (space, instant)
     if term.ill_typed:
         return None
-    if datatype in _NUMERIC_RANK:
-        return "numeric", term.value
-    if datatype == XSD.boolean:
-        return "boolean", term.value
-    return None
+    return space, term.value
 
 
 def _time(term: Literal) -> datetime | None:
     """The instant an xsd:dateTime is, or an xsd:date starts at (with its timezone, if any);
     None for a lexical form outside years 1-9999 or otherwise invalid."""
-    if term.datatype == XSD.dateTime:
+    if term.datatype == _DATE_TIME_TYPE:
         match = _DATE_TIME.fullmatch(str(term).strip())
         if match is None:
             return None
         year, month, day, hour, minute, second, fraction, zone = match.groups()
-        extra_day = hour == "24" and minute == "00" and second == "00" and not (fraction or "").strip(".0")
+        extra_day = (
+            hour == "24" and minute == "00" and second == "00" and not (fraction or "").strip(".0")
+        )
         try:
             instant = datetime(
                 int(year), int(month), int(day), 0 if extra_day else int(hour), int(minute),
-                int(second), int(round(float(fraction or "0") * 1_000_000)), tzinfo=_zone(zone),
+                int(second), round(float(fraction or "0") * 1_000_000), tzinfo=_zone(zone),
             )  # fmt: skip
             return instant + timedelta(days=1) if extra_day else instant
         except (ValueError, OverflowError):
@@ -126,7 +139,7 @@ def _zone(text: str | None) -> timezone | None:
     if text is None:
         return None
     if text == "Z":
-        return timezone.utc
+        return UTC
     offset = timedelta(hours=int(text[1:3]), minutes=int(text[4:6]))
     return timezone(-offset if text[0] == "-" else offset)
 
@@ -138,7 +151,7 @@ def _compare_times(a: datetime, b: datetime) -> int:
     if a_zoned == b_zoned:
         return (a > b) - (a < b)
     zoned, local, sign = (a, b, 1) if a_zoned else (b, a, -1)
-    local = local.replace(tzinfo=timezone.utc)
+    local = local.replace(tzinfo=UTC)
     if zoned < local - _FOURTEEN_HOURS:
         return -sign
     if zoned > local + _FOURTEEN_HOURS:
@@ -180,16 +193,15 @@ def equal(a: Identifier, b: Identifier) -> bool:
     return a == b
 
 
-_TIME_SPACES = frozenset(str(datatype) for datatype in _TIME_TYPES)
-
-
 def effective_boolean_value(term: Identifier) -> bool:
     """The EBV of a term (17.2.2); ExpressionError for IRIs, blank nodes, unknown types."""
+    if term is TRUE or term is FALSE:
+        return term is TRUE
     if isinstance(term, Literal):
         datatype = term.datatype
-        if datatype is None or datatype == XSD.string:
+        if datatype is None or datatype == _STRING:
             return len(term) > 0
-        if datatype == XSD.boolean:
+        if datatype == _BOOLEAN:
             return not term.ill_typed and term.value is True
         if datatype in _NUMERIC_RANK:
             if term.ill_typed:
@@ -197,10 +209,6 @@ def effective_boolean_value(term: Identifier) -> bool:
             value = term.value
             return bool(value) and value == value
     raise ExpressionError(f"no effective boolean value: {term!r}")
-
-
-def _boolean(value: bool) -> Literal:
-    return TRUE if value else FALSE
 
 
 # --- arithmetic ---------------------------------------------------------------------------
@@ -227,8 +235,13 @@ def _arithmetic(symbol: str) -> Callable[[Identifier, Identifier], Literal]:
         except ZeroDivisionError:
             if rank < 2:
                 raise ExpressionError("division by zero") from None
-            result = math.nan if x == 0 or x != x else math.copysign(math.inf, x) * (
-                math.copysign(1.0, y)  # type: ignore[arg-type]
+            result = (
+                math.nan
+                if x == 0 or x != x
+                else math.copysign(math.inf, x)
+                * (
+                    math.copysign(1.0, y)  # type: ignore[arg-type]
+                )
             )
         except (ArithmeticError, ValueError) as error:
             raise ExpressionError(str(error)) from None
@@ -258,49 +271,21 @@ def _str(term: Identifier) -> Literal:
 
 def _lang(term: Identifier) -> Literal:
     if isinstance(term, Literal):
-        return Literal(term.language or "")
+        return _simple(term.language or "")
     raise ExpressionError("LANG of a non-literal")
+
+
+@lru_cache(maxsize=1024)
+def _simple(text: str) -> Literal:
+    return Literal(text)
 
 
 def _datatype(term: Identifier) -> URIRef:
     if isinstance(term, Literal):
         if term.language is not None:
-            return RDF.langString
-        return term.datatype or XSD.string  # type: ignore[return-value]
+            return _LANG_STRING
+        return term.datatype or _STRING  # type: ignore[return-value]
     raise ExpressionError("DATATYPE of a non-literal")
-
-
-def _lang_matches(tag: Identifier, language_range: Identifier) -> Literal:
-    if not (_is_simple(tag) and _is_simple(language_range)):
-        raise ExpressionError("LANGMATCHES needs simple literals")
-    tag_text, range_text = str(tag).lower(), str(language_range).lower()
-    if range_text == "*":
-        return _boolean(tag_text != "")
-    return _boolean(tag_text == range_text or tag_text.startswith(range_text + "-"))
-
-
-def _compatible(a: Identifier, b: Identifier) -> tuple[str, str]:
-    """The strings of two argument-compatible string literals (17.4.3.1.1)."""
-    if _is_string(a) and _is_string(b):
-        b_lang = b.language  # type: ignore[union-attr]
-        if b_lang is None or (a.language or "").lower() == b_lang.lower():  # type: ignore[union-attr]
-            return str(a), str(b)
-    raise ExpressionError(f"incompatible string arguments {a!r} and {b!r}")
-
-
-def _contains(a: Identifier, b: Identifier) -> Literal:
-    x, y = _compatible(a, b)
-    return _boolean(y in x)
-
-
-def _starts(a: Identifier, b: Identifier) -> Literal:
-    x, y = _compatible(a, b)
-    return _boolean(x.startswith(y))
-
-
-def _ends(a: Identifier, b: Identifier) -> Literal:
-    x, y = _compatible(a, b)
-    return _boolean(x.endswith(y))
 
 
 def _case(convert: Callable[[str], str]) -> Callable[[Identifier], Literal]:
@@ -312,8 +297,41 @@ def _case(convert: Callable[[str], str]) -> Callable[[Identifier], Literal]:
     return evaluate
 
 
+def _lang_matches(tag: Identifier, language_range: Identifier) -> bool:
+    if not (_is_simple(tag) and _is_simple(language_range)):
+        raise ExpressionError("LANGMATCHES needs simple literals")
+    tag_text, range_text = str(tag).lower(), str(language_range).lower()
+    if range_text == "*":
+        return tag_text != ""
+    return tag_text == range_text or tag_text.startswith(range_text + "-")
+
+
+def _compatible(a: Identifier, b: Identifier) -> tuple[str, str]:
+    """The strings of two argument-compatible string literals (17.4.3.1.1)."""
+    if _is_string(a) and _is_string(b):
+        b_lang = b.language  # type: ignore[union-attr]
+        if b_lang is None or (a.language or "").lower() == b_lang.lower():  # type: ignore[union-attr]
+            return str(a), str(b)
+    raise ExpressionError(f"incompatible string arguments {a!r} and {b!r}")
+
+
+def _contains(a: Identifier, b: Identifier) -> bool:
+    x, y = _compatible(a, b)
+    return y in x
+
+
+def _starts(a: Identifier, b: Identifier) -> bool:
+    x, y = _compatible(a, b)
+    return x.startswith(y)
+
+
+def _ends(a: Identifier, b: Identifier) -> bool:
+    x, y = _compatible(a, b)
+    return x.endswith(y)
+
+
 @lru_cache(maxsize=256)
-def compile_regex(pattern: str, flags: str = "") -> re.Pattern[str]:
+def _compile_regex(pattern: str, flags: str = "") -> re.Pattern[str]:
     """An XPath regular expression (fn:matches) as a Python pattern; ValueError if invalid."""
     options = 0
     for flag in flags:
@@ -322,7 +340,9 @@ def compile_regex(pattern: str, flags: str = "") -> re.Pattern[str]:
     if "q" in flags:
         pattern = re.escape(pattern)
     elif "x" in flags:  # whitespace is removed, except inside character classes
-        pattern = re.sub(r"\[(?:\\.|[^\]\\])*\]|\s+", lambda m: m[0] if m[0][0] == "[" else "", pattern)
+        pattern = re.sub(
+            r"\[(?:\\.|[^\]\\])*\]|\s+", lambda m: m[0] if m[0][0] == "[" else "", pattern
+        )
     options |= re.DOTALL if "s" in flags else 0
     options |= re.MULTILINE if "m" in flags else 0
     options |= re.IGNORECASE if "i" in flags else 0
@@ -332,49 +352,59 @@ def compile_regex(pattern: str, flags: str = "") -> re.Pattern[str]:
         raise ValueError(f"invalid regular expression {pattern!r}: {error}") from None
 
 
-def _regex(text: Identifier, pattern: Identifier, flags: Identifier = Literal("")) -> Literal:
+def _regex(text: Identifier, pattern: Identifier, flags: Identifier = _NO_FLAGS) -> bool:
     if not (_is_string(text) and _is_simple(pattern) and _is_simple(flags)):
         raise ExpressionError("REGEX needs string arguments")
     try:
-        compiled = compile_regex(str(pattern), str(flags))
+        compiled = _compile_regex(str(pattern), str(flags))
     except ValueError as error:
         raise ExpressionError(str(error)) from None
-    return _boolean(compiled.search(str(text)) is not None)
+    return compiled.search(str(text)) is not None
 
 
-def _is_numeric(term: Identifier) -> Literal:
-    return _boolean(
-        isinstance(term, Literal) and term.datatype in _NUMERIC_RANK and not term.ill_typed
-    )
+def _is_numeric(term: Identifier) -> bool:
+    return isinstance(term, Literal) and term.datatype in _NUMERIC_RANK and not term.ill_typed
 
 
-_UNARY: dict[str, Callable[[Identifier], Identifier]] = {
+#: Functions and operators with a term value, by arity.
+_VALUE_FUNCTIONS: dict[str, Callable[..., Identifier]] = {
     "STR": _str,
     "LANG": _lang,
     "DATATYPE": _datatype,
-    "ISIRI": lambda term: _boolean(isinstance(term, URIRef)),
-    "ISURI": lambda term: _boolean(isinstance(term, URIRef)),
-    "ISBLANK": lambda term: _boolean(isinstance(term, BNode)),
-    "ISLITERAL": lambda term: _boolean(isinstance(term, Literal)),
-    "ISNUMERIC": _is_numeric,
     "LCASE": _case(str.lower),
     "UCASE": _case(str.upper),
     "NEG": _negate,
     "POS": _plus,
+    **{symbol: _arithmetic(symbol) for symbol in "+-*/"},
 }
-_BINARY: dict[str, Callable[[Identifier, Identifier], Identifier]] = {
+#: Functions and operators with a boolean value, as Python predicates over their arguments.
+_TESTS: dict[str, Callable[..., bool]] = {
+    "ISIRI": lambda term: isinstance(term, URIRef),
+    "ISURI": lambda term: isinstance(term, URIRef),
+    "ISBLANK": lambda term: isinstance(term, BNode),
+    "ISLITERAL": lambda term: isinstance(term, Literal),
+    "ISNUMERIC": _is_numeric,
     "LANGMATCHES": _lang_matches,
     "CONTAINS": _contains,
     "STRSTARTS": _starts,
     "STRENDS": _ends,
-    "SAMETERM": lambda a, b: _boolean(a == b),
-    "=": lambda a, b: _boolean(equal(a, b)),
-    "!=": lambda a, b: _boolean(not equal(a, b)),
-    "<": lambda a, b: _boolean(_compare(a, b) < 0),
-    ">": lambda a, b: _boolean(_compare(a, b) > 0),
-    "<=": lambda a, b: _boolean(_compare(a, b) <= 0),
-    ">=": lambda a, b: _boolean(_compare(a, b) >= 0),
-    **{symbol: _arithmetic(symbol) for symbol in "+-*/"},
+    "REGEX": _regex,
+    "SAMETERM": lambda a, b: a == b,
+    "=": equal,
+    "!=": lambda a, b: not equal(a, b),
+    "<": lambda a, b: _compare(a, b) < 0,
+    ">": lambda a, b: _compare(a, b) > 0,
+    "<=": lambda a, b: _compare(a, b) <= 0,
+    ">=": lambda a, b: _compare(a, b) >= 0,
+}
+_LOGICAL = frozenset({"||", "&&", "!", "BOUND", "IN", "NOT IN"})
+#: The tests above that compare two plain strings by one Python operation.
+_STRING_TESTS: dict[str, Callable[[str, str], bool]] = {
+    "=": operator.eq,
+    "!=": operator.ne,
+    "CONTAINS": operator.contains,
+    "STRSTARTS": str.startswith,
+    "STRENDS": str.endswith,
 }
 
 #: The built-in functions this engine evaluates (names as the parser upper-cases them).
@@ -388,6 +418,8 @@ FUNCTIONS = frozenset(
 
 
 # --- compilation --------------------------------------------------------------------------
+# Boolean-valued expressions compile to Python predicates (no xsd:boolean literal is made on
+# the way to a FILTER's decision); the others to functions returning a term.
 
 
 def compile_expression(expression: Expr) -> Evaluator:
@@ -396,29 +428,69 @@ def compile_expression(expression: Expr) -> Evaluator:
         return _variable(expression)
     if not isinstance(expression, Call):
         return lambda solution: expression
+    if expression.name in _TESTS or expression.name in _LOGICAL:
+        test = _compile_test(expression)
+        return lambda solution: TRUE if test(solution) else FALSE
+    function = _VALUE_FUNCTIONS[expression.name]
+    arguments = [compile_expression(arg) for arg in expression.args]
+    if len(arguments) == 1:
+        [only] = arguments
+        return lambda solution: function(only(solution))
+    left, right = arguments
+    return lambda solution: function(left(solution), right(solution))
+
+
+def _compile_test(expression: Expr) -> Callable[[Solution], bool]:
+    """A predicate giving the expression's effective boolean value (raising ExpressionError)."""
+    if not isinstance(expression, Call) or expression.name in _VALUE_FUNCTIONS:
+        evaluate = compile_expression(expression)
+        return lambda solution: effective_boolean_value(evaluate(solution))
     name, args = expression.name, expression.args
     if name == "BOUND":
         variable = args[0]
-        return lambda solution: _boolean(variable in solution)
+        return lambda solution: variable in solution
     if name in ("||", "&&"):
-        return _logical(name, [compile_condition_strict(arg) for arg in args])
+        return _logical(name == "||", [_compile_test(arg) for arg in args])
     if name == "!":
-        operand = compile_condition_strict(args[0])
-        return lambda solution: _boolean(not operand(solution))
+        operand = _compile_test(args[0])
+        return lambda solution: not operand(solution)
     if name in ("IN", "NOT IN"):
         return _membership(name == "IN", [compile_expression(arg) for arg in args])
-    if name == "REGEX" and len(args) >= 2 and all(isinstance(a, Literal) for a in args[1:]):
+    if name == "REGEX" and all(isinstance(a, Literal) for a in args[1:]):
         return _constant_regex(compile_expression(args[0]), args[1:])  # type: ignore[arg-type]
-    evaluators = [compile_expression(arg) for arg in args]
-    if name in _UNARY:
-        unary, (only,) = _UNARY[name], evaluators
-        return lambda solution: unary(only(solution))
-    if name in _BINARY:
-        binary, (left, right) = _BINARY[name], evaluators
-        return lambda solution: binary(left(solution), right(solution))
-    if name == "REGEX":
-        return lambda solution: _regex(*(evaluate(solution) for evaluate in evaluators))
-    raise ValueError(f"unknown function {name}")
+    if name in _STRING_TESTS and len(args) == 2:
+        left, right = args
+        if name in ("=", "!=") and _is_simple(left):
+            left, right = right, left
+        if _is_simple(right):
+            return _against_string(name, compile_expression(left), right)  # type: ignore[arg-type]
+    test = _TESTS[name]
+    arguments = [compile_expression(arg) for arg in args]
+    if len(arguments) == 1:
+        [only] = arguments
+        return lambda solution: test(only(solution))
+    if len(arguments) == 2:
+        left, right = arguments
+        return lambda solution: test(left(solution), right(solution))
+    return lambda solution: test(*(evaluate(solution) for evaluate in arguments))
+
+
+def _against_string(
+    name: str, evaluate: Evaluator, constant: Literal
+) -> Callable[[Solution], bool]:
+    """``name(expression, "text")`` with a simple-literal constant, as in the common
+    ``FILTER(lang(?label) = "en")``: plain strings compare directly, anything else as usual."""
+    compare, generic, text = _STRING_TESTS[name], _TESTS[name], str(constant)
+
+    def test(solution: Solution) -> bool:
+        term = evaluate(solution)
+        if isinstance(term, Literal) and term.language is None:
+            datatype = term.datatype
+            if datatype is None or datatype == _STRING:
+                return compare(str(term), text)
+        return generic(term, constant)
+
+    return test
 
 
 def _variable(variable: Variable) -> Evaluator:
@@ -431,80 +503,78 @@ def _variable(variable: Variable) -> Evaluator:
     return evaluate
 
 
-def _constant_regex(text: Evaluator, constants: Sequence[Literal]) -> Evaluator:
-    pattern, flags = constants[0], constants[1] if len(constants) > 1 else Literal("")
+def _constant_regex(text: Evaluator, constants: Sequence[Literal]) -> Callable[[Solution], bool]:
+    """REGEX with a constant pattern and flags, compiled once."""
+    pattern, flags = constants[0], constants[1] if len(constants) > 1 else _NO_FLAGS
     if not (_is_simple(pattern) and _is_simple(flags)):
         return lambda solution: _regex(text(solution), *constants)
     try:
-        compiled = compile_regex(str(pattern), str(flags))
+        compiled = _compile_regex(str(pattern), str(flags))
     except ValueError as error:
         message = str(error)
 
-        def invalid(solution: Solution) -> Identifier:
+        def invalid(solution: Solution) -> bool:
             raise ExpressionError(message)
 
         return invalid
 
-    def evaluate(solution: Solution) -> Identifier:
+    def test(solution: Solution) -> bool:
         value = text(solution)
         if not _is_string(value):
             raise ExpressionError("REGEX needs a string")
-        return _boolean(compiled.search(str(value)) is not None)
+        return compiled.search(str(value)) is not None
 
-    return evaluate
+    return test
 
 
-def _logical(name: str, operands: list[Callable[[Solution], bool]]) -> Evaluator:
-    """``||`` / ``&&`` over EBVs: a decisive operand wins over an error (17.2)."""
-    decisive = name == "||"
+def _logical(
+    decisive: bool, operands: list[Callable[[Solution], bool]]
+) -> Callable[[Solution], bool]:
+    """``||`` (decisive True) or ``&&`` (decisive False): a decisive operand wins over an
+    error, which otherwise propagates (17.2)."""
 
-    def evaluate(solution: Solution) -> Identifier:
+    def test(solution: Solution) -> bool:
         error: ExpressionError | None = None
         for operand in operands:
             try:
                 if operand(solution) == decisive:
-                    return _boolean(decisive)
+                    return decisive
             except ExpressionError as caught:
                 error = caught
         if error is not None:
             raise error
-        return _boolean(not decisive)
+        return not decisive
 
-    return evaluate
+    return test
 
 
-def _membership(positive: bool, evaluators: list[Evaluator]) -> Evaluator:
+def _membership(positive: bool, evaluators: list[Evaluator]) -> Callable[[Solution], bool]:
+    """IN (positive) or NOT IN: found wins over an error in another comparison."""
     needle, *haystack = evaluators
 
-    def evaluate(solution: Solution) -> Identifier:
+    def test(solution: Solution) -> bool:
         value = needle(solution)
         error: ExpressionError | None = None
         for candidate in haystack:
             try:
                 if equal(value, candidate(solution)):
-                    return _boolean(positive)
+                    return positive
             except ExpressionError as caught:
                 error = caught
         if error is not None:
             raise error
-        return _boolean(not positive)
+        return not positive
 
-    return evaluate
-
-
-def compile_condition_strict(expression: Expr) -> Callable[[Solution], bool]:
-    """The expression's effective boolean value; errors propagate."""
-    evaluate = compile_expression(expression)
-    return lambda solution: effective_boolean_value(evaluate(solution))
+    return test
 
 
 def compile_condition(expression: Expr) -> Callable[[Solution], bool]:
     """A FILTER: the expression's effective boolean value, an error counting as false."""
-    evaluate = compile_expression(expression)
+    evaluate = _compile_test(expression)
 
     def test(solution: Solution) -> bool:
         try:
-            return effective_boolean_value(evaluate(solution))
+            return evaluate(solution)
         except ExpressionError:
             return False
 
@@ -542,5 +612,5 @@ def order_key(term: Identifier | None) -> tuple:
 def _instant(value: datetime) -> float:
     """Seconds since the epoch, reading a value without timezone as UTC."""
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return value.timestamp()

@@ -11,11 +11,12 @@ Parsed queries are cached (LRU, keyed by the text and the parse options); a Quer
 
 from __future__ import annotations
 
+import re
 from functools import cache, lru_cache
 from importlib import resources
 
 from lark import Lark, Tree
-from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+from lark.exceptions import UnexpectedInput, UnexpectedToken
 from lark.lexer import PatternStr
 
 from .algebra import Query
@@ -52,11 +53,12 @@ _NAMED_TERMINALS = {
     ),
 }
 _FUNCTION_RULES = frozenset(
-    {"function_0", "function_1", "function_2", "function_3", "function_2_3", "function_n"}
-)
-_MORE_FUNCTIONS = frozenset(
-    {"BOUND", "BNODE", "REPLACE", "EXISTS", "COUNT", "GROUP_CONCAT", "SUM", "MIN", "MAX", "AVG"}
-)
+    {
+        "function_0", "function_1", "function_2", "function_3", "function_2_3", "function_n",
+        "aggregate_name",
+    }
+)  # fmt: skip
+_MORE_FUNCTIONS = frozenset({"BOUND", "BNODE", "REPLACE", "EXISTS", "COUNT", "GROUP_CONCAT"})
 _MAX_EXPECTED = 12
 
 
@@ -73,7 +75,7 @@ def parse_query(text: str, *, base: str | None = None, strict: bool = False) -> 
     return _parse(text, base, strict)
 
 
-def cache_info():  # noqa: ANN201 (functools._CacheInfo is private)
+def cache_info():
     """Hits, misses and size of the parsed-query cache (functools.lru_cache statistics)."""
     return _parse.cache_info()
 
@@ -120,15 +122,16 @@ def _end_position(text: str) -> tuple[int, int]:
 def _syntax_error(error: UnexpectedInput, text: str) -> QuerySyntaxError:
     if isinstance(error, UnexpectedToken) and error.token.type == "$END":
         line, column = _end_position(text)
+        expected = error.expected
         found = "the end of the query"
     elif isinstance(error, UnexpectedToken):
         line, column = error.line, error.column
-        value = str(error.token)
-        found = f"'{value[:40]}{'…' if len(value) > 40 else ''}'"
-    else:
+        expected = error.expected
+        found = _quoted(str(error.token))
+    else:  # the lexer found no token here; ask the parser what it would have taken
         line, column = error.line, error.column
-        found = f"'{error.char}'" if isinstance(error, UnexpectedCharacters) else "unexpected input"
-    expected = getattr(error, "expected", None) or getattr(error, "allowed", None) or ()
+        expected = _acceptable(text[: error.pos_in_stream])
+        found = _quoted(re.match(r"\S{1,40}|\s", text[error.pos_in_stream :])[0])
     labels = _terminal_labels()
     described = sorted({labels.get(name, name) for name in expected}, key=str.lower)
     if not described:
@@ -139,6 +142,20 @@ def _syntax_error(error: UnexpectedInput, text: str) -> QuerySyntaxError:
         described[0] if len(described) == 1 else f"{', '.join(described[:-1])} or {described[-1]}"
     )
     return QuerySyntaxError(f"expected {alternatives}, found {found}", line, column)
+
+
+def _quoted(value: str) -> str:
+    return f"'{value[:40]}{'…' if len(value) > 40 else ''}'"
+
+
+def _acceptable(prefix: str) -> set[str]:
+    """The terminals the parser accepts after ``prefix`` (which lexes and parses so far)."""
+    try:
+        interactive = _parser().parse_interactive(prefix)
+        interactive.exhaust_lexer()
+        return set(interactive.accepts())
+    except UnexpectedInput:
+        return set()
 
 
 @cache

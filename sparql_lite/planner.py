@@ -1,11 +1,12 @@
 """Join order for a basic graph pattern, by estimated selectivity.
 
 Each triple pattern is estimated once, by the Dataset, with its constants bound and its
-variables as wildcards. Patterns are then picked greedily: among those sharing a variable with
-what is already bound (any pattern, if none does, so cartesian products come last), the one
-with the lowest cost (a pattern estimated to match nothing goes first), where a variable bound by an earlier step divides the estimate as a
-constant would: by 1000 in the subject position (one resource's statements), by 10 in the
-object position, by 2 in the predicate position. Ties keep the written order.
+variables as wildcards. Patterns are then picked greedily. A pattern estimated to match nothing
+goes first (the join is empty). Otherwise, among the patterns sharing a variable with what is
+already bound (any pattern, if none does, so cartesian products come last), the one with the
+lowest cost, where a variable bound by an earlier step divides the estimate as a constant
+would: by 1000 in the subject position (one resource's statements), by 10 in the object
+position, by 2 in the predicate position. Ties keep the written order.
 """
 
 from __future__ import annotations

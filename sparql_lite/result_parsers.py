@@ -11,8 +11,8 @@ from xml.etree import ElementTree
 
 from rdflib.term import BNode, Identifier, Literal, URIRef, Variable
 
-from .terms import number, plain_or_typed, unescape
 from .results import AskResult, SelectResult
+from .terms import number, plain_or_typed, unescape
 
 _SRX = "{http://www.w3.org/2005/sparql-results#}"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -34,13 +34,17 @@ def parse_srx(text: str | bytes) -> SelectResult | AskResult:
     root = ElementTree.fromstring(text.encode() if isinstance(text, str) else text)
     head = root.find(f"{_SRX}head")
     links = tuple(
-        link.get("href", "") for link in (head if head is not None else ()) if link.tag == f"{_SRX}link"
+        link.get("href", "")
+        for link in (head if head is not None else ())
+        if link.tag == f"{_SRX}link"
     )
     boolean = root.find(f"{_SRX}boolean")
     if boolean is not None:
         return AskResult((boolean.text or "").strip() == "true", links)
     variables = tuple(
-        Variable(v.get("name", "")) for v in (head if head is not None else ()) if v.tag == f"{_SRX}variable"
+        Variable(v.get("name", ""))
+        for v in (head if head is not None else ())
+        if v.tag == f"{_SRX}variable"
     )
     position = {v: i for i, v in enumerate(variables)}
     rows = []
@@ -85,7 +89,9 @@ def _srj_term(value: dict[str, str]) -> Identifier:
     if kind == "bnode":
         return BNode(value["value"])
     datatype = value.get("datatype")
-    return plain_or_typed(value["value"], URIRef(datatype) if datatype else None, value.get("xml:lang"))
+    return plain_or_typed(
+        value["value"], URIRef(datatype) if datatype else None, value.get("xml:lang")
+    )
 
 
 def parse_tsv(text: str) -> SelectResult:
@@ -94,11 +100,11 @@ def parse_tsv(text: str) -> SelectResult:
     if lines and lines[-1] == "":
         lines.pop()
     variables = tuple(Variable(name.strip().lstrip("?$")) for name in lines[0].split("\t"))
-    rows = [tuple(tsv_value(cell) for cell in line.split("\t")) for line in lines[1:]]
+    rows = [tuple(_tsv_value(cell) for cell in line.split("\t")) for line in lines[1:]]
     return SelectResult(variables, rows)
 
 
-def tsv_value(cell: str) -> Identifier | None:
+def _tsv_value(cell: str) -> Identifier | None:
     """One TSV field: an RDF term in Turtle syntax, or None if empty."""
     cell = cell.strip()
     if not cell:

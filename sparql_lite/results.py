@@ -12,7 +12,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
@@ -32,11 +32,6 @@ class SelectResult:
 
     def __len__(self) -> int:
         return len(self.rows)
-
-    def bindings(self) -> Iterator[dict[Variable, Identifier]]:
-        """Each row as a mapping of its bound variables."""
-        for row in self.rows:
-            yield {v: term for v, term in zip(self.variables, row, strict=True) if term is not None}
 
 
 @dataclass
@@ -87,7 +82,11 @@ def to_json(result: Result) -> str:
     else:
         head["vars"] = [str(v) for v in result.variables]
         bindings = [
-            {str(v): _json_term(t) for v, t in zip(result.variables, row, strict=True) if t is not None}
+            {
+                str(v): _json_term(t)
+                for v, t in zip(result.variables, row, strict=True)
+                if t is not None
+            }
             for row in result.rows
         ]
         body = {"head": head, "results": {"bindings": bindings}}
@@ -161,7 +160,7 @@ _ABBREVIATED = {
 }
 
 
-def tsv_term(term: Identifier | None) -> str:
+def _tsv_term(term: Identifier | None) -> str:
     """A term in the Turtle syntax SPARQL TSV uses (numbers and booleans abbreviated)."""
     if term is None:
         return ""
@@ -185,7 +184,7 @@ def to_tsv(result: Result) -> str:
     if isinstance(result, AskResult):
         return f"?_askResult\n{'true' if result.boolean else 'false'}\n"
     lines = ["\t".join(f"?{v}" for v in result.variables)]
-    lines.extend("\t".join(tsv_term(term) for term in row) for row in result.rows)
+    lines.extend("\t".join(_tsv_term(term) for term in row) for row in result.rows)
     return "\n".join(lines) + "\n"
 
 

@@ -132,7 +132,7 @@ def _check_no_blank_nodes(node: Tree) -> None:
             raise _error(token, "blank nodes are not allowed in DELETE")
 
 
-def in_scope(node: Tree | Token) -> set[str]:
+def _in_scope(node: Tree | Token) -> set[str]:
     """The variables in scope after the group graph pattern element ``node`` (18.2.1)."""
     if isinstance(node, Token):
         return set()
@@ -140,9 +140,9 @@ def in_scope(node: Tree | Token) -> set[str]:
     if kind in ("triples_block", "inline_data", "var"):
         return {token[1:] for token in _variables(node)}
     if kind in ("group", "group_or_union_graph_pattern", "optional_graph_pattern"):
-        return set().union(*(in_scope(child) for child in node.children))
+        return set().union(*(_in_scope(child) for child in node.children))
     if kind in ("graph_graph_pattern", "service_graph_pattern"):
-        return set().union(*(in_scope(child) for child in node.children))
+        return set().union(*(_in_scope(child) for child in node.children))
     if kind == "bind":
         return {_var_name(node.children[1])}
     if kind == "sub_select":
@@ -155,7 +155,7 @@ def _projected(select: Tree) -> set[str]:
     names: set[str] = set()
     for item in clause.children:
         if item.data == "star":
-            return in_scope(where)
+            return _in_scope(where)
         if item.data == "var":
             names.add(_var_name(item))
         elif item.data == "select_expression":
@@ -181,7 +181,7 @@ def _check_group(group: Tree) -> None:
                 raise _error(variable, f"BIND to ?{_var_name(variable)}, which is already in scope")
         elif element.data == "filter":
             _check_no_aggregates(element.children[0])
-        seen |= in_scope(element)
+        seen |= _in_scope(element)
 
 
 def _check_no_aggregates(expression: Tree | Token) -> None:
@@ -232,7 +232,7 @@ def _check_select(select: Tree, strict: bool) -> None:
             elif isinstance(condition, Tree) and condition.data == "group_as":
                 grouped.add(_var_name(condition.children[1]))
 
-    scope = in_scope(where)
+    scope = _in_scope(where)
     projected: set[str] = set()
     for item in items:
         if item.data == "star":

@@ -12,7 +12,7 @@ _ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", "\\": "\\", '"'
 _LOCAL_ESCAPE = re.compile(r"\\(.)")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 
-NUMERIC_TYPES = {
+_NUMERIC_TYPES = {
     "INTEGER": XSD.integer,
     "DECIMAL": XSD.decimal,
     "DOUBLE": XSD.double,
@@ -22,6 +22,8 @@ NUMERIC_TYPES = {
 def _code_point(match: re.Match[str]) -> str:
     hex_digits = match.group(1) or match.group(2)
     if hex_digits is None:
+        if match.group(3) not in _ECHAR:
+            raise ValueError(f"unknown escape \\{match.group(3)}")
         return _ECHAR[match.group(3)]
     code = int(hex_digits, 16)
     if 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
@@ -30,7 +32,8 @@ def _code_point(match: re.Match[str]) -> str:
 
 
 def unescape(text: str) -> str:
-    """Resolve ECHAR and UCHAR escapes; ValueError for a surrogate or out-of-range code point."""
+    """Resolve ECHAR and UCHAR escapes; ValueError for an unknown escape, or for a surrogate or
+    out-of-range code point."""
     return _ESCAPE.sub(_code_point, text) if "\\" in text else text
 
 
@@ -54,10 +57,12 @@ def local_name(text: str) -> str:
 
 def number(token_type: str, text: str) -> Literal:
     """A numeric literal from an INTEGER/DECIMAL/DOUBLE token (signed variants included)."""
-    return Literal(text, datatype=NUMERIC_TYPES[token_type.split("_")[0]], normalize=False)
+    return Literal(text, datatype=_NUMERIC_TYPES[token_type.split("_")[0]], normalize=False)
 
 
-def plain_or_typed(lexical: str, datatype: URIRef | None = None, lang: str | None = None) -> Literal:
+def plain_or_typed(
+    lexical: str, datatype: URIRef | None = None, lang: str | None = None
+) -> Literal:
     """A literal in RDF 1.1 form (``"x"^^xsd:string`` is the simple literal ``"x"``), its
     lexical form kept as written (``"01"^^xsd:integer`` is not the term ``"1"^^xsd:integer``)."""
     if lang is not None:

@@ -63,9 +63,6 @@ _NUMBERS = frozenset(
     for kind in ("INTEGER", "DECIMAL", "DOUBLE")
     for sign in ("", "_POSITIVE", "_NEGATIVE")
 )
-_STRINGS = frozenset(
-    {"STRING_LITERAL1", "STRING_LITERAL2", "STRING_LITERAL_LONG1", "STRING_LITERAL_LONG2"}
-)
 
 
 def translate(tree: Tree, base: str | None) -> Query:
@@ -78,6 +75,14 @@ class _Translator:
         self.base = base
         self.prefixes: dict[str, str] = {}
         self.serial = count()
+        self.variables: dict[str, Variable] = {}
+
+    def _named(self, name: str) -> Variable:
+        """One Variable object per name, so that solution lookups hit dict identity checks."""
+        return self.variables.setdefault(name, Variable(name))
+
+    def _variable(self, node: Tree) -> Variable:
+        return self._named(node.children[0][1:])
 
     # --- query forms ----------------------------------------------------------------------
 
@@ -97,31 +102,32 @@ class _Translator:
         parts = {child.data: child for child in form.children if isinstance(child, Tree)}
         if "dataset_clause" in parts:
             raise UnsupportedFeature(NAMED_GRAPHS)
-        modifiers = self._modifiers(parts["solution_modifier"])
-        prefixes = tuple(self.prefixes.items())
+        common = {
+            "prefixes": tuple(self.prefixes.items()),
+            **self._modifiers(parts["solution_modifier"]),
+        }
         if form.data == "construct_where":
-            pattern_triples = self._triples(parts.get("triples_template"), template=False)
-            return Query(
-                "CONSTRUCT", BGP(tuple(pattern_triples)), template=tuple(pattern_triples),
-                prefixes=prefixes, **modifiers,
-            )  # fmt: skip
+            triples = tuple(self._triples(parts.get("triples_template"), template=False))
+            return Query("CONSTRUCT", BGP(triples), template=triples, **common)
         pattern = self._where(form)
         if form.data == "select_query":
-            return Query("SELECT", pattern, **self._select(parts["select_clause"], pattern),
-                         prefixes=prefixes, **modifiers)  # fmt: skip
+            return Query(
+                "SELECT", pattern, **self._select(parts["select_clause"], pattern), **common
+            )
         if form.data == "ask_query":
-            return Query("ASK", pattern, prefixes=prefixes, **modifiers)
+            return Query("ASK", pattern, **common)
         if form.data == "construct_query":
-            template = self._triples(parts["construct_template"], template=True)
-            return Query("CONSTRUCT", pattern, template=tuple(template), prefixes=prefixes,
-                         **modifiers)  # fmt: skip
-        targets = [child for child in form.children if _is_term(child) or child.data == "var"]
-        described = (
-            tuple(v for v in _visible_variables(pattern))
-            if "star" in parts
-            else tuple(self._term(target, []) for target in targets)
-        )
-        return Query("DESCRIBE", pattern, describe=described, prefixes=prefixes, **modifiers)  # type: ignore[arg-type]
+            template = tuple(self._triples(parts["construct_template"], template=True))
+            return Query("CONSTRUCT", pattern, template=template, **common)
+        if "star" in parts:
+            described = tuple(_visible_variables(pattern))
+        else:
+            described = tuple(
+                self._term(child, [])
+                for child in form.children
+                if isinstance(child, Token) or child.data == "var"
+            )
+        return Query("DESCRIBE", pattern, describe=described, **common)  # type: ignore[arg-type]
 
     def _where(self, form: Tree) -> Pattern:
         for child in form.children:
@@ -139,19 +145,17 @@ class _Translator:
             elif item.data == "star":
                 variables.extend(_visible_variables(pattern))
             elif item.data == "var":
-                variables.append(_variable(item))
+                variables.append(self._variable(item))
             else:  # (expression AS ?var), or a bare aggregate named as Virtuoso does
                 expression = item.children[0]
                 alias = (
-                    _variable(item.children[1])
+                    self._variable(item.children[1])
                     if item.data == "select_expression"
-                    else Variable(f"callret-{len(variables)}")
+                    else self._named(f"callret-{len(variables)}")
                 )
                 if not isinstance(expression, Tree) or expression.data != "count":
-                    if any(node.data in ("aggregate", "group_concat")
-                           for node in _subtrees(expression)):  # fmt: skip
-                        raise UnsupportedFeature(OTHER_AGGREGATES)
-                    raise UnsupportedFeature("expressions in SELECT")
+                    other = _subtrees(expression) & {"aggregate", "group_concat"}
+                    raise UnsupportedFeature(OTHER_AGGREGATES if other else "expressions in SELECT")
                 counts.append(self._count(expression, alias))
                 variables.append(alias)
         return {**options, "variables": tuple(variables), "counts": tuple(counts)}
@@ -187,9 +191,7 @@ class _Translator:
 
     def _group(self, node: Tree) -> Pattern:
         pattern, filters = self._group_parts(node)
-        if filters:
-            return Filter(reduce(lambda a, b: Call("&&", (a, b)), filters), pattern)
-        return pattern
+        return Filter(_conjunction(filters), pattern) if filters else pattern
 
     def _group_parts(self, node: Tree) -> tuple[Pattern, list[Expr]]:
         """A group's pattern without its own FILTERs, and those FILTERs' expressions."""
@@ -212,7 +214,7 @@ class _Translator:
             pattern, pending = _join(pattern, BGP(tuple(pending))), []
             if kind == "optional_graph_pattern":
                 optional, conditions = self._group_parts(element.children[0])
-                condition = reduce(lambda a, b: Call("&&", (a, b)), conditions) if conditions else None
+                condition = _conjunction(conditions) if conditions else None
                 pattern = LeftJoin(pattern, optional, condition)
             else:  # group_or_union_graph_pattern
                 branches = [self._group(branch) for branch in element.children]
@@ -232,18 +234,23 @@ class _Translator:
         if properties:
             self._property_list(properties[0], subject_term, out, template)
 
-    def _property_list(self, node: Tree, subject: Term, out: list[TriplePattern], template: bool) -> None:
+    def _property_list(
+        self, node: Tree, subject: Term, out: list[TriplePattern], template: bool
+    ) -> None:
         children = node.children
         for verb, objects in zip(children[::2], children[1::2], strict=True):
             predicate = self._verb(verb)
             for item in objects.children:
-                out.append(TriplePattern(subject, predicate, self._node(item, out, template)))
+                position = len(out)  # the triple goes before those its object adds: text order
+                out.insert(
+                    position, TriplePattern(subject, predicate, self._node(item, out, template))
+                )
 
     def _verb(self, verb: Tree | Token) -> Term:
         if isinstance(verb, Token):
             return self._iri(verb)
         if verb.data == "var":
-            return _variable(verb)
+            return self._variable(verb)
         if verb.data == "rdf_type":
             return RDF.type
         raise UnsupportedFeature(PROPERTY_PATHS)
@@ -273,12 +280,12 @@ class _Translator:
     def _blank(self, template: bool, label: str | None = None) -> Term:
         if template:
             return BNode(label) if label is not None else BNode()
-        return Variable(f"_:{label}" if label is not None else f"_:#{next(self.serial)}")
+        return self._named(f"_:{label}" if label is not None else f"_:#{next(self.serial)}")
 
     def _term(self, node: Tree | Token, out: list[TriplePattern]) -> Term:
         if isinstance(node, Tree):
             if node.data == "var":
-                return _variable(node)
+                return self._variable(node)
             if node.data == "rdf_literal":
                 return self._literal(node)
             if node.data == "boolean_literal":
@@ -330,7 +337,7 @@ class _Translator:
             name = {"!": "!", "-": "NEG", "+": "POS"}[symbol]
             return Call(name, (self._expression(operand),))
         if kind == "bound":
-            return Call("BOUND", (_variable(node.children[0]),))
+            return Call("BOUND", (self._variable(node.children[0]),))
         if kind == "call":
             name = node.children[0].children[0].upper()
             if name not in FUNCTIONS:
@@ -342,7 +349,7 @@ class _Translator:
         if kind == "function_call":
             iri = self._iri(node.children[0])
             if iri.startswith(str(XSD)):
-                raise UnsupportedFeature(f"casts (xsd:{iri[len(str(XSD)):]})")
+                raise UnsupportedFeature(f"casts (xsd:{iri[len(str(XSD)) :]})")
             raise UnsupportedFeature(f"extension function <{iri}>")
         raise UnsupportedFeature(_UNSUPPORTED_EXPRESSIONS.get(kind, kind))
 
@@ -377,16 +384,8 @@ def _join(left: Pattern, right: Pattern) -> Pattern:
     return Join(left, right)
 
 
-def _variable(node: Tree) -> Variable:
-    return Variable(node.children[0][1:])
-
-
 def _is_nil(item: Tree | Token) -> bool:
     return isinstance(item, Token) and item.type == "NIL"
-
-
-def _is_term(item: Tree | Token) -> bool:
-    return isinstance(item, Token)
 
 
 def _flatten(node: Tree, *wrappers: str) -> Iterator[Tree]:
@@ -398,8 +397,13 @@ def _flatten(node: Tree, *wrappers: str) -> Iterator[Tree]:
             yield child
 
 
-def _subtrees(node: Tree | Token) -> Iterator[Tree]:
-    return node.iter_subtrees() if isinstance(node, Tree) else iter(())
+def _subtrees(node: Tree | Token) -> set[str]:
+    """The kinds of the subtrees of ``node`` (none for a token)."""
+    return {tree.data for tree in node.iter_subtrees()} if isinstance(node, Tree) else set()
+
+
+def _conjunction(expressions: list[Expr]) -> Expr:
+    return reduce(lambda a, b: Call("&&", (a, b)), expressions)
 
 
 def _visible_variables(pattern: Pattern) -> Iterator[Variable]:
@@ -412,7 +416,11 @@ def _visible_variables(pattern: Pattern) -> Iterator[Variable]:
         if isinstance(node, BGP):
             for triple in node.triples:
                 for term in triple:
-                    if isinstance(term, Variable) and term not in seen and not is_blank_variable(term):
+                    if (
+                        isinstance(term, Variable)
+                        and term not in seen
+                        and not is_blank_variable(term)
+                    ):
                         seen.add(term)
                         ordered.append(term)
         elif isinstance(node, Filter):
