@@ -49,11 +49,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections.abc import Iterable
 from functools import cache
 
-from mwparserfromhell.nodes import Comment, ExternalLink, Node, Template, Text, Wikilink
+from mwparserfromhell.nodes import ExternalLink, Node, Template, Text, Wikilink
 from mwparserfromhell.smart_list import SmartList
 from mwparserfromhell.wikicode import Wikicode
 
@@ -68,8 +67,9 @@ from extractors.dataparsers.dates import (
 )
 from extractors.dataparsers.geo import parse_single_coordinate
 from extractors.dataparsers.numbers import convert_large_numbers, normalize_dashes
-from extractors.dataparsers.objects import JAVA_TRIM, UrlLink, dbpedia_nodes
+from extractors.dataparsers.objects import JAVA_TRIM
 from extractors.dataparsers.unit_values import UnitValue, parse_duration, parse_unit_value
+from extractors.node_util import children, parameter_key, remove_parentheses, xml_safe_predicate
 from extractors.rdf import DBP, IRI, XSD, Literal, Term, Triple, java_double
 from extractors.titles import InvalidTitle, parse_link_target, wiki_encode
 from extractors.units import DIMENSIONS, Dimension
@@ -145,8 +145,6 @@ _CURRENCY_PREFIX = re.compile(
 _XSD_INTEGER = XSD + "integer"
 _XSD_DOUBLE = XSD + "double"
 # scala.xml.Utility: isNameStart categories, and the further isNameChar categories
-_NAME_START = frozenset({"Ll", "Lu", "Lo", "Lt", "Nl"})
-_NAME_CHAR = frozenset({"Mc", "Me", "Mn", "Lm", "Nd"})
 
 
 def is_citation(name: str) -> bool:
@@ -166,7 +164,7 @@ def extract_citations(
         name = template_name(template)
         if ":" in name or not is_citation(context.resolve_template(name)):
             continue  # a parser function ({{#invoke:…}}) is no template for the framework
-        params = [(_key(param), param.value) for param in template.params]
+        params = [(parameter_key(param), param.value) for param in template.params]
         citation = _citation_iri(template, params)
         triples.append(Triple(citation, IS_CITED_BY, IRI(subject), EXTRACTOR))
         for key, value in params:
@@ -174,7 +172,7 @@ def extract_citations(
                 continue
             predicate = predicates.get(key)
             if predicate is None:
-                predicate = predicates[key] = _xml_safe(property_iri(key))
+                predicate = predicates[key] = xml_safe_predicate(property_iri(key))
             nodes = value.nodes
             node = nodes[0] if len(nodes) == 1 else None
             if isinstance(node, Text):
@@ -198,13 +196,15 @@ def _text_terms(text: str, value: Wikicode, context: ParseContext) -> list[Term]
 
 def _terms(value: Wikicode, context: ParseContext) -> list[Term]:
     """The literals of a parameter value, piece by piece."""
-    pieces = _split(_remove_parentheses(_children(value)), _BR)
+    pieces = _split(remove_parentheses(children(value)), _BR)
     return [term for piece in pieces for term in _values(piece, context)]
 
 
 def citation_iri(template: Template) -> str:
     """The IRI of the citation a template makes: from an identifier, else a hash."""
-    return _citation_iri(template, [(_key(param), param.value) for param in template.params])
+    return _citation_iri(
+        template, [(parameter_key(param), param.value) for param in template.params]
+    )
 
 
 def _citation_iri(template: Template, params: list[tuple[str, Wikicode]]) -> str:
@@ -251,67 +251,7 @@ def property_iri(key: str) -> str:
     return DBP + wiki_encode(camel)
 
 
-def _xml_safe(iri: str) -> str:
-    """The ``xml-safe-predicates`` URI policy: ``_`` appended unless the IRI ends in an XML name
-    that does not start inside a ``%XX`` escape."""
-    for index in range(len(iri) - 1, -1, -1):
-        char = iri[index]
-        if (index >= 2 and iri[index - 2] == "%") or char == ":" or ord(char) > 0xFFFF:
-            break
-        category = unicodedata.category(char)
-        if category in _NAME_START or char == "_":
-            return iri
-        if category not in _NAME_CHAR and char not in ".-·":
-            break
-    return iri + "_"
-
-
-def _key(param: object) -> str:
-    """A parameter's key as DBpedia reads it: comments dropped, trimmed (case kept)."""
-    nodes = param.name.nodes  # type: ignore[attr-defined]
-    if len(nodes) == 1 and isinstance(nodes[0], Text):
-        return nodes[0].value.strip(JAVA_TRIM)
-    return "".join(str(node) for node in nodes if not isinstance(node, Comment)).strip(JAVA_TRIM)
-
-
 # --- NodeUtil on DBpedia's view of a value ---------------------------------------------------
-
-
-def _children(value: Wikicode) -> list[Node]:
-    """The children of a parameter value in DBpedia's view, as parser nodes."""
-    nodes: list[Node] = []
-    for piece in dbpedia_nodes(value):
-        if isinstance(piece, str):
-            nodes.append(Text(piece))
-        elif isinstance(piece, UrlLink):
-            url = Wikicode(SmartList([Text(piece.url)]))  # a string would be parsed again
-            nodes.append(ExternalLink(url, piece.label, brackets=piece.label is not None))
-        else:
-            nodes.append(piece)
-    return nodes
-
-
-def _remove_parentheses(nodes: list[Node]) -> list[Node]:
-    """``NodeUtil.removeParentheses``: text in parentheses and any node inside them removed."""
-    depth = 0
-    kept: list[Node] = []
-    for node in nodes:
-        if not isinstance(node, Text):
-            if depth <= 0:
-                kept.append(node)
-        elif depth <= 0 and "(" not in node.value:
-            kept.append(node)
-        else:
-            chars: list[str] = []
-            for char in node.value:
-                if char == "(":
-                    depth += 1
-                elif depth <= 0:
-                    chars.append(char)
-                elif char == ")":
-                    depth -= 1
-            kept.append(Text("".join(chars)))
-    return kept
 
 
 def _split(nodes: list[Node], separator: re.Pattern[str]) -> list[list[Node]]:

@@ -42,7 +42,6 @@ Datasets (the ``extractor`` of each triple)
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 
 from mwparserfromhell.nodes import (
@@ -55,7 +54,6 @@ from mwparserfromhell.nodes import (
     Text,
     Wikilink,
 )
-from mwparserfromhell.nodes.extras import Parameter
 from mwparserfromhell.smart_list import SmartList
 from mwparserfromhell.wikicode import Wikicode
 
@@ -63,8 +61,9 @@ from extractors.dataparsers import ParseContext
 from extractors.dataparsers.dates import XSD_DATE, XSD_GMONTH, XSD_GMONTHDAY, parse_date
 from extractors.dataparsers.geo import parse_single_coordinate
 from extractors.dataparsers.numbers import double_from_text, integer_from_text, normalize_dashes
-from extractors.dataparsers.objects import JAVA_TRIM, UrlLink, dbpedia_nodes
+from extractors.dataparsers.objects import JAVA_TRIM
 from extractors.dataparsers.unit_values import parse_unit_value
+from extractors.node_util import children, parameter_key, remove_parentheses, xml_safe_predicate
 from extractors.rdf import IRI, RDF, RDF_TYPE, RDFS, XSD, Literal, Term, Triple, java_double
 from extractors.titles import (
     InvalidTitle,
@@ -139,8 +138,6 @@ _RDFS_LABEL = RDFS + "label"
 _DOTTED_LOWER = str.maketrans({"I": "ı", "İ": "i"})
 _DOTTED_UPPER = str.maketrans({"i": "İ"})
 # scala.xml.Utility: isNameStart (plus "_") and the further isNameChar categories (plus ".-:·")
-_NAME_START = frozenset({"Ll", "Lu", "Lo", "Lt", "Nl"})
-_NAME_CHAR = frozenset({"Mc", "Me", "Mn", "Lm", "Nd"})
 
 
 def extract_infobox(
@@ -198,7 +195,7 @@ def _template_triples(
     params = [
         (key, param.value)
         for param in template.params
-        if (key := _key(param)).lower() not in ignored
+        if (key := parameter_key(param)).lower() not in ignored
     ]
     named = [(key, value) for key, value in params if key and not key.isdecimal()]
     if len(named) < _MIN_NAMED_KEYS or len(named) / len(params) <= _MIN_NAMED_RATIO:
@@ -208,8 +205,8 @@ def _template_triples(
     triples: list[Triple] = []
     for key, value in named:
         iri = property_iri(key, lang)
-        predicate = _xml_safe(iri) if xml_safe else iri
-        for piece in _split(_remove_parentheses(_children(value)), _BR):
+        predicate = xml_safe_predicate(iri) if xml_safe else iri
+        for piece in _split(remove_parentheses(children(value)), _BR):
             values = _values(piece, context)
             for term in values:
                 extractor = INFOBOX if published and term == values[0] else INFOBOX_EXTENDED
@@ -230,52 +227,10 @@ def _declaration(iri: str, key: str, lang: str) -> list[Triple]:
     ]
 
 
-def _key(param: Parameter) -> str:
-    """A parameter's key as DBpedia reads it: comments dropped, trimmed (case kept)."""
-    key = "".join(str(node) for node in param.name.nodes if not isinstance(node, Comment))
-    return key.strip(JAVA_TRIM)
-
-
 def _spans_lines(template: Template) -> bool:
     """Whether a parameter starts on another line than the template (the framework writes the
     values of one-line templates to infobox-properties-extended only)."""
     return "\n" in str(template.name) or any("\n" in str(param) for param in template.params[:-1])
-
-
-def _children(value: Wikicode) -> list[Node]:
-    """The children of a parameter value in DBpedia's view, as parser nodes."""
-    nodes: list[Node] = []
-    for piece in dbpedia_nodes(value):
-        if isinstance(piece, str):
-            nodes.append(Text(piece))
-        elif isinstance(piece, UrlLink):
-            nodes.append(ExternalLink(piece.url, piece.label, brackets=piece.label is not None))
-        else:
-            nodes.append(piece)
-    return nodes
-
-
-def _remove_parentheses(nodes: list[Node]) -> list[Node]:
-    """``NodeUtil.removeParentheses``: text in parentheses and any node inside them removed."""
-    depth = 0
-    kept: list[Node] = []
-    for node in nodes:
-        if not isinstance(node, Text):
-            if depth <= 0:
-                kept.append(node)
-        elif depth <= 0 and "(" not in node.value:
-            kept.append(node)
-        else:
-            chars: list[str] = []
-            for char in node.value:
-                if char == "(":
-                    depth += 1
-                elif depth <= 0:
-                    chars.append(char)
-                elif char == ")":
-                    depth -= 1
-            kept.append(Text("".join(chars)))
-    return kept
 
 
 def _split(nodes: list[Node], separator: re.Pattern[str]) -> list[list[Node]]:
@@ -438,20 +393,3 @@ def _capitalize(word: str, turkic: bool) -> str:
         return word
     head = word[0].translate(_DOTTED_UPPER) if turkic else word[0]
     return head.upper() + word[1:]
-
-
-def _xml_safe(iri: str) -> str:
-    """The ``xml-safe-predicates`` URI policy: ``_`` appended unless the IRI ends in an XML name
-    that does not start inside a ``%XX`` escape."""
-    for index in range(len(iri) - 1, -1, -1):
-        char = iri[index]
-        if index >= 2 and iri[index - 2] == "%":
-            break
-        if char == ":" or ord(char) > 0xFFFF:
-            break
-        category = unicodedata.category(char)
-        if category in _NAME_START or char == "_":
-            return iri
-        if category not in _NAME_CHAR and char not in ".-·":
-            break
-    return iri + "_"
