@@ -26,7 +26,6 @@ import json
 import math
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -38,6 +37,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from processes import file_tail, free_port, pid_alive, stop_pid, tail
 
 MEDIAWIKI_DIR = Path(os.environ.get("DBOD_MEDIAWIKI_DIR", "/usr/share/mediawiki"))
 
@@ -57,7 +58,6 @@ URL_FILE = "api_url"
 SERVER_LOG = "server.log"
 ADMIN_PASSWORD = "testbed-admin-password-1!"
 DEFAULT_MAX_ARTICLE_KB = 2048  # MediaWiki's own default
-TAIL_LINES = 40
 
 
 class TestbedError(RuntimeError):
@@ -71,24 +71,6 @@ class ExportInfo:
     path: Path
     pages: list[tuple[int | None, str]] = field(default_factory=list)
     max_text_bytes: int = 0
-
-
-def _tail(text: str, lines: int = TAIL_LINES) -> str:
-    return "\n".join(text.rstrip().splitlines()[-lines:])
-
-
-def _file_tail(path: Path, lines: int = TAIL_LINES) -> str:
-    try:
-        return _tail(path.read_text(errors="replace"), lines)
-    except OSError:
-        return ""
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that is free right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _local(tag: str) -> str:
@@ -118,65 +100,6 @@ def scan_export(path: Path) -> ExportInfo:
 
 def _php_string(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def stop_pid(pid: int, *, expect: str | None = None, timeout: float = 10.0) -> bool:
-    """End the process group led by ``pid`` (a server started with its own session).
-
-    With ``expect``, do nothing unless the process's command line contains it (guards against a
-    recycled pid). Returns whether a process was signalled.
-    """
-    if not _pid_alive(pid):
-        return False
-    cmdline = Path(f"/proc/{pid}/cmdline")
-    if expect is not None and cmdline.exists():
-        try:
-            if expect.encode() not in cmdline.read_bytes():
-                return False
-        except OSError:
-            return False
-    try:
-        pgid = os.getpgid(pid)
-    except ProcessLookupError:
-        return False
-
-    def signal_it(sig: int) -> None:
-        try:
-            if pgid == pid:  # our server leads its own group: its workers go with it
-                os.killpg(pgid, sig)
-            else:
-                os.kill(pid, sig)
-        except ProcessLookupError:
-            pass
-
-    signal_it(signal.SIGTERM)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            # Reap it if it is our child; otherwise just poll.
-            done, _ = os.waitpid(pid, os.WNOHANG)
-            if done == pid:
-                break
-        except ChildProcessError:
-            if not _pid_alive(pid):
-                break
-        time.sleep(0.05)
-    else:
-        signal_it(signal.SIGKILL)
-    if pgid == pid:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(pgid, signal.SIGKILL)  # stray workers, if any
-    return True
 
 
 class MediaWikiTestbed:
@@ -311,13 +234,13 @@ class MediaWikiTestbed:
                 )
         except subprocess.TimeoutExpired as exc:
             raise TestbedError(
-                f"timed out after {timeout:.0f}s: {' '.join(args)}\n{_file_tail(log)}"
+                f"timed out after {timeout:.0f}s: {' '.join(args)}\n{file_tail(log)}"
             ) from exc
         output = log.read_text(errors="replace")
         if proc.returncode != 0:
             raise TestbedError(
                 f"exit code {proc.returncode}: {' '.join(args)}\n--- output tail ---\n"
-                f"{_tail(output)}"
+                f"{tail(output)}"
             )
         return output
 
@@ -413,10 +336,10 @@ class MediaWikiTestbed:
             if proc.poll() is None:
                 stop_pid(proc.pid)
             proc.wait()
-            if fixed_port or "in use" not in _file_tail(self.server_log, 5):
+            if fixed_port or "in use" not in file_tail(self.server_log, 5):
                 break
         raise TestbedError(
-            f"php -S did not start\n--- server log ---\n{_file_tail(self.server_log)}"
+            f"php -S did not start\n--- server log ---\n{file_tail(self.server_log)}"
         )
 
     def _install(self) -> None:
@@ -511,7 +434,7 @@ class MediaWikiTestbed:
             time.sleep(0.2)
         raise TestbedError(
             f"MediaWiki at {self.api_url} did not answer ({error})\n--- server log ---\n"
-            f"{_file_tail(self.server_log)}"
+            f"{file_tail(self.server_log)}"
         )
 
     def _verify_import(self, original: Path, info: ExportInfo, output: str) -> None:
@@ -529,7 +452,7 @@ class MediaWikiTestbed:
             raise TestbedError(
                 f"{original.name}: only {found} of the {len(info.pages)} pages "
                 f"({len(titles)} distinct titles) were imported; missing e.g. {missing[:10]}\n"
-                f"--- importDump.php output tail ---\n{_tail(output)}"
+                f"--- importDump.php output tail ---\n{tail(output)}"
             )
 
 
@@ -539,7 +462,7 @@ class MediaWikiTestbed:
 def _cli_start(args: argparse.Namespace) -> int:
     directory = Path(args.dir).resolve()
     pid_file = directory / PID_FILE
-    if pid_file.exists() and _pid_alive(int(pid_file.read_text().split()[0])):
+    if pid_file.exists() and pid_alive(int(pid_file.read_text().split()[0])):
         print(f"a testbed is already running from {directory} (see {pid_file})", file=sys.stderr)
         return 1
     testbed = MediaWikiTestbed(directory, args.port, workers=args.workers)

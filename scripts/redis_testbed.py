@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -24,28 +22,15 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from processes import file_tail, free_port, pid_alive, stop_pid
+
 PID_FILE = "redis.pid"
 URL_FILE = "redis_url"
 SERVER_LOG = "redis.log"
-TAIL_LINES = 40
 
 
 class TestbedError(RuntimeError):
     """The server could not be brought up; the message has its log's tail."""
-
-
-def _file_tail(path: Path, lines: int = TAIL_LINES) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").rstrip().splitlines()[-lines:])
-    except OSError:
-        return ""
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that is free right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def ping(port: int, host: str = "127.0.0.1", timeout: float = 1.0) -> bool:
@@ -56,47 +41,6 @@ def ping(port: int, host: str = "127.0.0.1", timeout: float = 1.0) -> bool:
             return sock.recv(64).startswith(b"+PONG")
     except OSError:
         return False
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def stop_pid(pid: int, *, expect: str | None = None, timeout: float = 10.0) -> bool:
-    """SIGTERM ``pid`` (SIGKILL after ``timeout``); with ``expect``, only if its command line
-    contains it (guards against a recycled pid). Returns whether a process was signalled."""
-    if not _pid_alive(pid):
-        return False
-    cmdline = Path(f"/proc/{pid}/cmdline")
-    if expect is not None and cmdline.exists():
-        try:
-            if expect.encode() not in cmdline.read_bytes():
-                return False
-        except OSError:
-            return False
-    try:
-        os.kill(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return False
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            done, _ = os.waitpid(pid, os.WNOHANG)
-            if done == pid:
-                return True
-        except ChildProcessError:
-            if not _pid_alive(pid):
-                return True
-        time.sleep(0.05)
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGKILL)
-    return True
 
 
 class RedisTestbed:
@@ -176,10 +120,10 @@ class RedisTestbed:
                 if proc.poll() is None:
                     stop_pid(proc.pid)
                 proc.wait()
-                if fixed_port or "in use" not in _file_tail(log_path, 5):
+                if fixed_port or "in use" not in file_tail(log_path, 5):
                     break
             raise TestbedError(
-                f"redis-server did not answer PING\n--- log ---\n{_file_tail(log_path)}"
+                f"redis-server did not answer PING\n--- log ---\n{file_tail(log_path)}"
             )
         except BaseException:
             self.stop()
@@ -217,7 +161,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     directory = Path(args.dir).resolve()
     pid_file = directory / PID_FILE
     if args.command == "start":
-        if pid_file.exists() and _pid_alive(int(pid_file.read_text().split()[0])):
+        if pid_file.exists() and pid_alive(int(pid_file.read_text().split()[0])):
             print(f"a server is already running from {directory}", file=sys.stderr)
             return 1
         testbed = RedisTestbed(directory, args.port)

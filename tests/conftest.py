@@ -152,11 +152,7 @@ def counting_proxy(mediawiki_api: str):
 
 def free_port() -> int:
     """A TCP port on 127.0.0.1 nobody listens on right now."""
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    return _testbed_module("processes").free_port()
 
 
 def start_server(source: str, mappings: Path, cache_dir: Path, *extra: str):
