@@ -7,6 +7,11 @@ of incoming solutions. Where SPARQL's bottom-up semantics would differ from subs
 FILTER or OPTIONAL reading a variable that the incoming solutions may bind but the pattern
 itself does not always bind), that pattern is evaluated on its own and hash-joined instead.
 
+Over an InMemoryDataset (exactly that class, whose prefetch does nothing) join steps read its
+indexes directly, without batches, and consecutive patterns on one subject variable (a star)
+are joined together, one subject lookup and one solution copy per answer. Solutions are never
+modified once yielded, so a step that binds nothing new passes them on as they are.
+
 Limits (:class:`Limits`) are errors: the executor raises LimitExceeded when the wall time or
 the number of results passes its limit, and lets a LimitExceeded from the Dataset (resources
 fetched) propagate. No partial result is ever returned.
@@ -18,7 +23,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import islice
+from itertools import islice, product
 from typing import Any
 
 from rdflib import Graph
@@ -39,7 +44,7 @@ from .algebra import (
     expression_variables,
     is_blank_variable,
 )
-from .dataset import Dataset
+from .dataset import Dataset, InMemoryDataset
 from .errors import LimitExceeded
 from .expressions import ExpressionError, compile_condition, compile_expression, order_key
 from .parser import parse_query
@@ -116,14 +121,15 @@ class _Run:
             solutions = self._solutions(query.pattern)
             if query.order_by:
                 solutions = self._ordered(solutions, query.order_by)
-            rows = (tuple(solution.get(v) for v in variables) for solution in solutions)
+            rows = map(_row_maker(variables), solutions)
         if query.distinct or query.reduced:
             rows = _unique(rows)
         stop = None if query.limit is None else query.offset + query.limit
-        result: list[tuple] = []
-        for row in islice(rows, query.offset, stop):
-            result.append(row)
-            self.check_results(len(result))
+        most = self.limits.results
+        if most is not None:  # one row past the limit is enough to know it is exceeded
+            stop = query.offset + most + 1 if stop is None else min(stop, query.offset + most + 1)
+        result = list(islice(rows, query.offset, stop))
+        self.check_results(len(result))
         return SelectResult(variables, result)
 
     def ask(self, query: Query) -> AskResult:
@@ -219,12 +225,202 @@ class _Run:
         self, pattern: BGP, inputs: Iterator[Solution], bound: frozenset[Variable]
     ) -> Iterator[Solution]:
         stream = inputs
-        for triple in order_patterns(pattern.triples, self.dataset, bound):
-            stream = self._match(triple, stream)
+        ordered = order_patterns(pattern.triples, self.dataset, bound)
+        if type(self.dataset) is not InMemoryDataset:
+            for triple in ordered:
+                stream = self._match(triple, stream)
+            return stream
+        bound_now = set(bound)
+        index = 0
+        while index < len(ordered):
+            star = _star(ordered, index, bound_now)
+            if len(star) > 1:
+                stream = self._star(star, stream, self.dataset, frozenset(bound_now))  # type: ignore[arg-type]
+            else:
+                stream = self._match(ordered[index], stream)
+            for triple in star:
+                bound_now |= triple.variables
+            index += len(star)
         return stream
+
+    def _star(
+        self,
+        star: list[TriplePattern],
+        inputs: Iterator[Solution],
+        dataset: InMemoryDataset,
+        bound: frozenset[Variable],
+    ) -> Iterator[Solution]:
+        """Consecutive patterns ``?s <p> o`` on one subject variable with constant predicates,
+        whose objects are constants or distinct variables (see :func:`_star`): one index
+        lookup per subject for all of them, and one copy of the solution per answer. Unless
+        ``?s`` is bound already, the first pattern has a constant object and gives the
+        subjects; a solution binding ``?s`` differently from that expectation takes the
+        patterns one by one."""
+        s_var = star[0].subject
+        terms = dataset._terms
+        steps = []
+        for triple in star:
+            p, o = terms.get(triple.predicate, triple.predicate), triple.object
+            o_var = o if isinstance(o, Variable) else None
+            steps.append((p, o_var, o if o_var is not None else terms.get(o, o)))
+        seeded = s_var not in bound
+        if seeded:
+            seed_p, _, seed_o = steps[0]
+            steps = steps[1:]
+        by_subject = dataset._spo.get
+        by_predicate = dataset._pos
+        check_time = self.check_time
+        examined = 0
+        for solution in inputs:
+            s_value = solution.get(s_var)
+            if seeded == (s_value is not None):  # not the expected shape
+                stream: Iterator[Solution] = iter((solution,))
+                for triple in star:
+                    stream = self._match(triple, stream)
+                yield from stream
+                continue
+            subjects = tuple(by_predicate.get(seed_p, {}).get(seed_o, ())) if seeded else (s_value,)
+            # Per step: (predicate, the variable to bind or None, the object it must have).
+            plan = []
+            for p, o_var, o in steps:
+                value = None if o_var is None else solution.get(o_var)
+                if value is None and o_var is not None:
+                    plan.append((p, o_var, None))
+                else:
+                    plan.append((p, None, o if o_var is None else value))
+            for subject in subjects:
+                examined += 1
+                if not examined % _CLOCK_EVERY:
+                    check_time()
+                objects_by_predicate = by_subject(subject)
+                if objects_by_predicate is None:
+                    continue
+                extended = None  # the solution extended with the single-valued objects
+                several = None  # (variable, objects) of the others
+                for p, o_var, o in plan:
+                    objects = objects_by_predicate.get(p)
+                    if not objects:
+                        break
+                    if o_var is None:
+                        if o not in objects:
+                            break
+                    elif len(objects) == 1:
+                        if extended is None:
+                            extended = solution.copy()
+                            if seeded:
+                                extended[s_var] = subject
+                        (extended[o_var],) = objects
+                    elif several is None:
+                        several = [(o_var, objects)]
+                    else:
+                        several.append((o_var, objects))
+                else:
+                    if extended is None:
+                        extended = {**solution, s_var: subject} if seeded else solution
+                    if several is None:
+                        yield extended
+                        continue
+                    variables = [o_var for o_var, _ in several]
+                    for values in product(*[tuple(objects) for _, objects in several]):
+                        examined += 1
+                        solution_ = extended.copy()
+                        solution_.update(zip(variables, values, strict=True))
+                        yield solution_
 
     def _match(self, triple: TriplePattern, inputs: Iterator[Solution]) -> Iterator[Solution]:
         """Extend each solution with the triples matching ``triple`` under its bindings."""
+        if type(self.dataset) is InMemoryDataset:  # exactly: subclasses may fetch on lookup
+            return self._match_in_memory(triple, inputs, self.dataset)
+        return self._match_generic(triple, inputs)
+
+    def _match_in_memory(
+        self, triple: TriplePattern, inputs: Iterator[Solution], dataset: InMemoryDataset
+    ) -> Iterator[Solution]:
+        """``_match`` reading the indexes of an InMemoryDataset directly (its prefetch does
+        nothing), for a constant predicate; other shapes take the general path per solution."""
+        s, p, o = triple
+        if isinstance(p, Variable):
+            yield from self._match_generic(triple, inputs)
+            return
+        s_var = s if isinstance(s, Variable) else None
+        o_var = o if isinstance(o, Variable) else None
+        terms = dataset._terms
+        # The dataset's own term objects: index lookups then match by identity.
+        p = terms.get(p, p)
+        if s_var is None:
+            s = terms.get(s, s)
+        if o_var is None:
+            o = terms.get(o, o)
+        by_subject = dataset._spo.get
+        by_predicate = dataset._pos
+        check_time = self.check_time
+        examined = 0
+        for solution in inputs:
+            examined += 1
+            if not examined % _CLOCK_EVERY:
+                check_time()
+            s_value = s if s_var is None else solution.get(s_var)
+            o_value = o if o_var is None else solution.get(o_var)
+            if s_value is not None:
+                objects = by_subject(s_value)
+                if objects is None:
+                    continue
+                objects = objects.get(p)
+                if not objects:
+                    continue
+                if o_value is not None:
+                    if o_value in objects:
+                        yield solution
+                    continue
+                if len(objects) == 1:
+                    (value,) = objects
+                    extended = solution.copy()
+                    extended[o_var] = value
+                    yield extended
+                    continue
+                for value in tuple(objects):
+                    examined += 1
+                    if not examined % _CLOCK_EVERY:
+                        check_time()
+                    extended = solution.copy()
+                    extended[o_var] = value
+                    yield extended
+                continue
+            if o_value is not None:
+                subjects = by_predicate.get(p, {}).get(o_value)
+                if not subjects:
+                    continue
+                for value in tuple(subjects):
+                    examined += 1
+                    if not examined % _CLOCK_EVERY:
+                        check_time()
+                    if solution:
+                        extended = solution.copy()
+                        extended[s_var] = value
+                        yield extended
+                    else:
+                        yield {s_var: value}
+                continue
+            if s_var != o_var:  # ?s <p> ?o: all of the predicate's triples
+                by_object = by_predicate.get(p)
+                if not by_object:
+                    continue
+                pairs = [(value, tuple(subjects)) for value, subjects in by_object.items()]
+                for value, subjects in pairs:
+                    for subject in subjects:
+                        examined += 1
+                        if not examined % _CLOCK_EVERY:
+                            check_time()
+                        extended = solution.copy()
+                        extended[s_var] = subject
+                        extended[o_var] = value
+                        yield extended
+                continue
+            yield from self._match_generic(triple, iter((solution,)))
+
+    def _match_generic(
+        self, triple: TriplePattern, inputs: Iterator[Solution]
+    ) -> Iterator[Solution]:
         s, p, o = triple
         s_var = s if isinstance(s, Variable) else None
         p_var = p if isinstance(p, Variable) else None
@@ -376,6 +572,44 @@ def _substitutable(pattern: Pattern, bound: frozenset[Variable]) -> bool:
             reads = reads | expression_variables(pattern.condition)
         return reads & bound <= pattern.left.certain
     return True
+
+
+def _row_maker(variables: tuple[Variable, ...]) -> Callable[[Solution], tuple]:
+    """A function from a solution to its row of ``variables`` (None where unbound)."""
+    if len(variables) == 1:
+        [only] = variables
+        return lambda solution: (solution.get(only),)
+    if len(variables) == 2:
+        first, second = variables
+        return lambda solution: (solution.get(first), solution.get(second))
+    if len(variables) == 3:
+        first, second, third = variables
+        return lambda solution: (solution.get(first), solution.get(second), solution.get(third))
+    return lambda solution: tuple(map(solution.get, variables))
+
+
+def _star(ordered: list[TriplePattern], start: int, bound: set[Variable]) -> list[TriplePattern]:
+    """The patterns from ``start`` on that ``_Run._star`` may evaluate together: a subject
+    variable, constant predicates, objects constants or variables each seen once; unless the
+    subject is bound, the first object is a constant."""
+    first = ordered[start]
+    s_var = first.subject
+    if not isinstance(s_var, Variable) or isinstance(first.predicate, Variable):
+        return [first]
+    if s_var not in bound and isinstance(first.object, Variable):
+        return [first]
+    star: list[TriplePattern] = []
+    seen = {s_var}
+    for triple in ordered[start:]:
+        if triple.subject != s_var or isinstance(triple.predicate, Variable):
+            break
+        o = triple.object
+        if isinstance(o, Variable):
+            if o in seen:
+                break
+            seen.add(o)
+        star.append(triple)
+    return star
 
 
 def _batches(items: Iterable[Solution], size: int) -> Iterator[list[Solution]]:

@@ -463,7 +463,20 @@ def _compile_test(expression: Expr) -> Callable[[Solution], bool]:
         if name in ("=", "!=") and _is_simple(left):
             left, right = right, left
         if _is_simple(right):
+            if (
+                name in ("=", "!=")
+                and isinstance(left, Call)
+                and left.name == "LANG"
+                and isinstance(left.args[0], Variable)
+            ):
+                return _lang_against(name == "=", left.args[0], str(right))
             return _against_string(name, compile_expression(left), right)  # type: ignore[arg-type]
+    if name in _FLIPPED and len(args) == 2:
+        left, right = args
+        if _is_number(left):
+            name, left, right = _FLIPPED[name], right, left
+        if _is_number(right):
+            return _against_number(name, compile_expression(left), right)  # type: ignore[arg-type]
     test = _TESTS[name]
     arguments = [compile_expression(arg) for arg in args]
     if len(arguments) == 1:
@@ -479,15 +492,74 @@ def _against_string(
     name: str, evaluate: Evaluator, constant: Literal
 ) -> Callable[[Solution], bool]:
     """``name(expression, "text")`` with a simple-literal constant, as in the common
-    ``FILTER(lang(?label) = "en")``: plain strings compare directly, anything else as usual."""
+    ``FILTER(STRSTARTS(?label, "A"))``: plain strings (and, but for ``=`` and ``!=``,
+    language-tagged ones, always compatible with a simple literal) compare directly, anything
+    else as usual."""
     compare, generic, text = _STRING_TESTS[name], _TESTS[name], str(constant)
+    tagged_too = name not in ("=", "!=")
 
     def test(solution: Solution) -> bool:
         term = evaluate(solution)
-        if isinstance(term, Literal) and term.language is None:
-            datatype = term.datatype
-            if datatype is None or datatype == _STRING:
+        if isinstance(term, Literal):
+            if term.language is None:
+                datatype = term.datatype
+                if datatype is None or datatype == _STRING:
+                    return compare(str(term), text)
+            elif tagged_too:
                 return compare(str(term), text)
+        return generic(term, constant)
+
+    return test
+
+
+def _lang_against(positive: bool, variable: Variable, text: str) -> Callable[[Solution], bool]:
+    """``LANG(?v) = "tag"`` (positive) or ``!=``: the tag compared as the strings they are."""
+
+    def test(solution: Solution) -> bool:
+        term = solution.get(variable)
+        if isinstance(term, Literal):
+            return ((term.language or "") == text) is positive
+        if term is None:
+            raise ExpressionError(f"?{variable} is unbound")
+        raise ExpressionError("LANG of a non-literal")
+
+    return test
+
+
+#: The comparison operators, with their operands swapped.
+_FLIPPED = {"=": "=", "!=": "!=", "<": ">", ">": "<", "<=": ">=", ">=": "<="}
+_ORDER_OPERATORS = {
+    "=": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    ">": operator.gt,
+    "<=": operator.le,
+    ">=": operator.ge,
+}
+
+
+def _is_number(term: Expr) -> bool:
+    """A well-typed numeric literal other than NaN."""
+    if not isinstance(term, Literal) or not _is_numeric(term):
+        return False
+    value = term.value
+    return value == value
+
+
+def _against_number(
+    name: str, evaluate: Evaluator, constant: Literal
+) -> Callable[[Solution], bool]:
+    """``expression <op> number`` with a numeric constant, as in ``FILTER(?age >= 90)``:
+    numbers compare by value directly (as :func:`_compare` and :func:`equal` do), anything
+    else as usual."""
+    compare, generic, number = _ORDER_OPERATORS[name], _TESTS[name], constant.value
+
+    def test(solution: Solution) -> bool:
+        term = evaluate(solution)
+        if isinstance(term, Literal) and term.datatype in _NUMERIC_RANK and not term.ill_typed:
+            value = term.value
+            if value == value:
+                return compare(value, number)
         return generic(term, constant)
 
     return test
@@ -532,6 +604,20 @@ def _logical(
 ) -> Callable[[Solution], bool]:
     """``||`` (decisive True) or ``&&`` (decisive False): a decisive operand wins over an
     error, which otherwise propagates (17.2)."""
+    if len(operands) == 2:
+        first, second = operands
+
+        def pair(solution: Solution) -> bool:
+            try:
+                if first(solution) == decisive:
+                    return decisive
+            except ExpressionError:
+                if second(solution) == decisive:  # raising its own error, if any
+                    return decisive
+                raise
+            return second(solution)
+
+        return pair
 
     def test(solution: Solution) -> bool:
         error: ExpressionError | None = None
