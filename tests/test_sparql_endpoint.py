@@ -293,3 +293,17 @@ def test_upstream_down_fails_the_query_with_503(shared_data: Path, tmp_path: Pat
         assert int(response.headers["retry-after"]) >= 1
     finally:
         stop_server(process)
+
+
+def test_a_cartesian_product_over_the_cache_is_bounded(endpoint: str) -> None:
+    import time
+
+    httpx.get(endpoint, params={"query": LEADERS}, timeout=60)  # something is cached
+    start = time.monotonic()
+    response = httpx.get(
+        endpoint, params={"query": "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"}, timeout=120
+    )
+    assert response.status_code == 422
+    assert "limit" in response.text
+    assert time.monotonic() - start < 60
+    assert httpx.get(endpoint, params={"query": "ASK {}"}, timeout=30).status_code == 200
