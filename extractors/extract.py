@@ -35,9 +35,9 @@ from extractors.page_extractors import (
     topical_concept_triples,
 )
 from extractors.rdf import Literal, Triple
-from extractors.template_transforms import apply_template_transforms
+from extractors.template_transforms import apply_template_transforms, find_transform
 from extractors.titles import resource_iri
-from extractors.wikitext import Wikicode, parse
+from extractors.wikitext import Wikicode, parse, template_names
 
 #: DBpedia's ``reject-long`` IRI policy: statements with a longer IRI are dropped.
 MAX_IRI_LENGTH = 500
@@ -99,7 +99,8 @@ def _content_triples(
     wikicode = parse(page.wikitext)
     # the abstract renders templates itself: it reads the tree before templates are rewritten
     abstracts = extract_abstracts(page, wikicode.nodes) if page.namespace == MAIN else []
-    apply_template_transforms(wikicode, page.lang, resolve)
+    if any(find_transform(resolve(name), page.lang) for name in template_names(page.wikitext)):
+        apply_template_transforms(wikicode, page.lang, resolve)
     facts = collect(wikicode, page.title)
     context = ParseContext(
         lang=page.lang,

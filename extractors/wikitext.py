@@ -136,6 +136,8 @@ _TEMPLATE_OPENING = re.compile(r"\{\{\s*([^{}|<>\[\]\n#]+?)\s*(?=[|}])")
 def template_names(text: str) -> set[str]:
     """Normalized names of the templates a wikitext uses (a quick scan, parser functions and
     variables included; good enough to decide what to look up)."""
+    if "<!--" in text:
+        text = _COMMENT.sub("", text)
     return {normalize_template_name(name) for name in _TEMPLATE_OPENING.findall(text)} - {""}
 
 
