@@ -69,7 +69,18 @@ from extractors.dataparsers.geo import parse_single_coordinate
 from extractors.dataparsers.numbers import convert_large_numbers, normalize_dashes
 from extractors.dataparsers.objects import JAVA_TRIM
 from extractors.dataparsers.unit_values import UnitValue, parse_duration, parse_unit_value
-from extractors.node_util import children, parameter_key, remove_parentheses, xml_safe_predicate
+from extractors.node_util import (
+    BR,
+    DATE_PARTS,
+    KEY_WORDS,
+    NON_WORD,
+    RANK,
+    children,
+    parameter_key,
+    remove_parentheses,
+    split_property,
+    xml_safe_predicate,
+)
 from extractors.rdf import DBP, IRI, XSD, Literal, Term, Triple, java_double
 from extractors.titles import InvalidTitle, parse_link_target, wiki_encode
 from extractors.units import DIMENSIONS, Dimension
@@ -105,12 +116,6 @@ _IRI_REJECTED = re.compile(r"[\\\s\x00-\x1f\x7f-\x9f]|%(?![0-9A-Fa-f]{2})")
 # scheme and a non-empty host (prePublischValidation)
 _SCHEME_AND_HOST = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://(?:[^/@]*@)?[^/:@]")
 
-_JAVA_SPACE = "[ \t\n\x0b\f\r]"
-_SPLIT_WORDS = re.compile(f"_+|{_JAVA_SPACE}+|-|:+")
-_BR = re.compile(rf"<br{_JAVA_SPACE}*/?>")
-_DATE_PARTS = re.compile("—|–|-|&mdash;|&ndash;|,|;")
-_NON_WORD = re.compile("[^A-Za-z0-9_]+")  # Java's \s*\W+\s*
-_RANK = re.compile(f"([0-9]+){_JAVA_SPACE}?(?:st|nd|rd|th)", re.IGNORECASE | re.ASCII)
 _DIGIT = re.compile("[0-9]")
 _DATE_TYPES = (XSD_DATE, XSD_GMONTHDAY, XSD_GMONTH)
 _LINK_SCHEMES = re.compile("(?:https?|ftp):", re.IGNORECASE)
@@ -196,7 +201,7 @@ def _text_terms(text: str, value: Wikicode, context: ParseContext) -> list[Term]
 
 def _terms(value: Wikicode, context: ParseContext) -> list[Term]:
     """The literals of a parameter value, piece by piece."""
-    pieces = _split(remove_parentheses(children(value)), _BR)
+    pieces = split_property(remove_parentheses(children(value)), BR)
     return [term for piece in pieces for term in _values(piece, context)]
 
 
@@ -244,35 +249,11 @@ def _hash_iri(template: Template, params: list[tuple[str, Wikicode]]) -> str:
 
 def property_iri(key: str) -> str:
     """``getPropertyUri``: ``dbp:`` + the key lower-cased and camel-cased, trailing digits kept."""
-    words = _SPLIT_WORDS.split(key.lower().strip(JAVA_TRIM))
+    words = KEY_WORDS.split(key.lower().strip(JAVA_TRIM))
     while words and not words[-1]:  # Java's split drops trailing empty strings
         words.pop()
     camel = "".join([words[0], *(w[:1].upper() + w[1:] for w in words[1:])]) if words else ""
     return DBP + wiki_encode(camel)
-
-
-# --- NodeUtil on DBpedia's view of a value ---------------------------------------------------
-
-
-def _split(nodes: list[Node], separator: re.Pattern[str]) -> list[list[Node]]:
-    """``NodeUtil.splitPropertyNode``: text is split, other nodes stay whole."""
-    parts: list[list[Node]] = []
-    current: list[Node] = []
-    for node in nodes:
-        if not isinstance(node, Text):
-            current.append(node)
-            continue
-        *complete, last = separator.split(node.value)
-        for text in complete:
-            if text:
-                current.append(Text(text))
-            parts.append(current)
-            current = []
-        if last:
-            current.append(Text(last))
-    if current:
-        parts.append(current)
-    return parts
 
 
 # --- values -----------------------------------------------------------------------------------
@@ -298,7 +279,7 @@ def _values(nodes: list[Node], context: ParseContext) -> list[Term]:
         coordinate = parse_single_coordinate(text, context)
         if coordinate is not None:
             return [Literal(java_double(coordinate), _XSD_DOUBLE)]
-        rank = _RANK.fullmatch(text)
+        rank = RANK.fullmatch(text)
         if rank:
             return [Literal(rank.group(1), _XSD_INTEGER)]
     if _is_links(nodes):
@@ -374,7 +355,7 @@ def _dates(nodes: list[Node], context: ParseContext) -> list[Term]:
     date = _date(nodes, context)
     if date is not None:
         return [date]
-    parts = _split(nodes, _DATE_PARTS)
+    parts = split_property(nodes, DATE_PARTS)
     if len(parts) < 2:  # nothing to split: the same value again
         return []
     dates: list[Term] = []
@@ -406,7 +387,7 @@ def _is_links(nodes: list[Node]) -> bool:
     """Whether every ``\\W+``-separated part is one wiki link, or one http/https/ftp link."""
     if not any(isinstance(node, Wikilink | ExternalLink) for node in nodes):
         return False
-    sole = [_sole(part) for part in _split(nodes, _NON_WORD)]
+    sole = [_sole(part) for part in split_property(nodes, NON_WORD)]
     if all(isinstance(node, Wikilink) and _valid_link(node) for node in sole):
         return True
     return all(isinstance(node, ExternalLink) for node in sole) and any(

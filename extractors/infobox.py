@@ -63,7 +63,18 @@ from extractors.dataparsers.geo import parse_single_coordinate
 from extractors.dataparsers.numbers import double_from_text, integer_from_text, normalize_dashes
 from extractors.dataparsers.objects import JAVA_TRIM
 from extractors.dataparsers.unit_values import parse_unit_value
-from extractors.node_util import children, parameter_key, remove_parentheses, xml_safe_predicate
+from extractors.node_util import (
+    BR,
+    DATE_PARTS,
+    KEY_WORDS,
+    NON_WORD,
+    RANK,
+    children,
+    parameter_key,
+    remove_parentheses,
+    split_property,
+    xml_safe_predicate,
+)
 from extractors.rdf import IRI, RDF, RDF_TYPE, RDFS, XSD, Literal, Term, Triple, java_double
 from extractors.titles import (
     InvalidTitle,
@@ -105,14 +116,8 @@ _IGNORED_KEYS = {
 _MIN_NAMED_KEYS = 2
 _MIN_NAMED_RATIO = 0.75
 
-_JAVA_SPACE = "[ \t\n\x0b\f\r]"
-_SPLIT_WORDS = re.compile(f"_+|{_JAVA_SPACE}+|-|:+")
 # Java's "$": the end, or before a final line terminator
 _TRAILING_NUMBER = re.compile("[0-9]+(?=(?:\r\n|[\n\r\u0085\u2028\u2029])?\\Z)")
-_BR = re.compile(r"<br[ \t\n\x0b\f\r]*/?>")
-_DATE_PARTS = re.compile("—|–|-|&mdash;|&ndash;|,|;")
-_NON_WORD = re.compile("[^A-Za-z0-9_]+")  # Java's \s*\W+\s*
-_RANK = re.compile(f"([0-9]+){_JAVA_SPACE}?(?:st|nd|rd|th)", re.IGNORECASE | re.ASCII)
 # StringParser drops a <small> left empty (here by removed parentheses); clean_text writes "()"
 _EMPTY_SMALL = re.compile(r"<small[^>]*>\(?\)?</small>", re.DOTALL)
 _DIGIT = re.compile(r"\d")
@@ -159,7 +164,7 @@ def property_iri(key: str, lang: str) -> str:
     """The ``dbp:`` IRI of a template parameter key (before the XML-safe URI policy)."""
     turkic = lang in ("tr", "az")
     lowered = (key.translate(_DOTTED_LOWER) if turkic else key).lower().strip(JAVA_TRIM)
-    words = _SPLIT_WORDS.split(lowered)
+    words = KEY_WORDS.split(lowered)
     while words and not words[-1]:  # Java's split drops trailing empty strings
         words.pop()
     camel = "".join([words[0], *(_capitalize(word, turkic) for word in words[1:])]) if words else ""
@@ -206,7 +211,7 @@ def _template_triples(
     for key, value in named:
         iri = property_iri(key, lang)
         predicate = xml_safe_predicate(iri) if xml_safe else iri
-        for piece in _split(remove_parentheses(children(value)), _BR):
+        for piece in split_property(remove_parentheses(children(value)), BR):
             values = _values(piece, context)
             for term in values:
                 extractor = INFOBOX if published and term == values[0] else INFOBOX_EXTENDED
@@ -231,28 +236,6 @@ def _spans_lines(template: Template) -> bool:
     """Whether a parameter starts on another line than the template (the framework writes the
     values of one-line templates to infobox-properties-extended only)."""
     return "\n" in str(template.name) or any("\n" in str(param) for param in template.params[:-1])
-
-
-def _split(nodes: list[Node], separator: re.Pattern[str]) -> list[list[Node]]:
-    """``NodeUtil.splitPropertyNode``: text is split, other nodes stay whole; a separator always
-    ends a part (which may be empty), the trailing part counts when not empty."""
-    parts: list[list[Node]] = []
-    current: list[Node] = []
-    for node in nodes:
-        if not isinstance(node, Text):
-            current.append(node)
-            continue
-        *complete, last = separator.split(node.value)
-        for text in complete:
-            if text:
-                current.append(Text(text))
-            parts.append(current)
-            current = []
-        if last:
-            current.append(Text(last))
-    if current:
-        parts.append(current)
-    return parts
 
 
 def _values(nodes: list[Node], context: ParseContext) -> list[Term]:
@@ -300,7 +283,7 @@ def _dates(nodes: list[Node], context: ParseContext) -> list[Term]:
     date = _date(nodes, context)
     if date is not None:
         return [date]
-    parts = _split(nodes, _DATE_PARTS)
+    parts = split_property(nodes, DATE_PARTS)
     if len(parts) < 2:  # nothing to split: the same value again
         return []
     dates: list[Term] = [date for part in parts if (date := _date(part, context)) is not None]
@@ -327,13 +310,13 @@ def _number(text: str, context: ParseContext) -> Literal | None:
     double = double_from_text(text, context.lang, strict=True)
     if double is not None:
         return Literal(java_double(double), _XSD_DOUBLE)
-    rank = _RANK.fullmatch(text)
+    rank = RANK.fullmatch(text)
     return Literal(rank.group(1), _XSD_INTEGER) if rank else None
 
 
 def _links(nodes: list[Node], context: ParseContext) -> list[Term]:
     """Wiki links, else external links, when every ``\\W+``-separated part is one."""
-    parts = _split(nodes, _NON_WORD)
+    parts = split_property(nodes, NON_WORD)
     sole = [_sole(part) for part in parts]
     wiki: list[Term] = [
         iri

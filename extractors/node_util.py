@@ -1,9 +1,10 @@
 """DBpedia's ``NodeUtil`` on its view of a parameter value, shared by the raw-value extractors
-(raw infobox and citations): children as DBpedia's parser sees them, parentheses removed, the
-parameter key, and the ``xml-safe-predicates`` URI policy."""
+(raw infobox and citations): children as DBpedia's parser sees them, parentheses removed, pieces
+split, the parameter key, the ``xml-safe-predicates`` URI policy, and the regexes both use."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from mwparserfromhell.nodes import Comment, ExternalLink, Node, Text
@@ -12,6 +13,18 @@ from mwparserfromhell.smart_list import SmartList
 from mwparserfromhell.wikicode import Wikicode
 
 from extractors.dataparsers.objects import JAVA_TRIM, UrlLink, dbpedia_nodes
+
+#: Java's ``\\s`` (DBpedia's regexes are Java regexes)
+JAVA_SPACE = "[ \t\n\x0b\f\r]"
+#: ``<br>`` in any spelling: the separator of a raw value's pieces
+BR = re.compile(rf"<br{JAVA_SPACE}*/?>")
+#: how a parameter key is cut into words for its camel-cased predicate
+KEY_WORDS = re.compile(f"_+|{JAVA_SPACE}+|-|:+")
+#: separators of a date range, and of the words of a value of links
+DATE_PARTS = re.compile("—|–|-|&mdash;|&ndash;|,|;")
+NON_WORD = re.compile("[^A-Za-z0-9_]+")  # Java's \s*\W+\s*
+#: an ordinal such as "3rd"
+RANK = re.compile(f"([0-9]+){JAVA_SPACE}?(?:st|nd|rd|th)", re.IGNORECASE | re.ASCII)
 
 _NAME_START = frozenset({"Ll", "Lu", "Lo", "Lt", "Nl"})
 _NAME_CHAR = frozenset({"Mc", "Me", "Mn", "Lm", "Nd"})
@@ -75,3 +88,25 @@ def xml_safe_predicate(iri: str) -> str:
         if category not in _NAME_CHAR and char not in ".-·":
             break
     return iri + "_"
+
+
+def split_property(nodes: list[Node], separator: re.Pattern[str]) -> list[list[Node]]:
+    """``NodeUtil.splitPropertyNode``: text is split, other nodes stay whole; a separator always
+    ends a part (which may be empty), the trailing part counts when not empty."""
+    parts: list[list[Node]] = []
+    current: list[Node] = []
+    for node in nodes:
+        if not isinstance(node, Text):
+            current.append(node)
+            continue
+        *complete, last = separator.split(node.value)
+        for text in complete:
+            if text:
+                current.append(Text(text))
+            parts.append(current)
+            current = []
+        if last:
+            current.append(Text(last))
+    if current:
+        parts.append(current)
+    return parts
