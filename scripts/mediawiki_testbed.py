@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import bz2
-import contextlib
 import gzip
 import json
 import math
@@ -38,7 +37,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from processes import file_tail, free_port, pid_alive, stop_pid, tail
+from processes import ServerTestbed, file_tail, free_port, pid_alive, stop_pid, tail
 
 MEDIAWIKI_DIR = Path(os.environ.get("DBOD_MEDIAWIKI_DIR", "/usr/share/mediawiki"))
 
@@ -102,11 +101,13 @@ def _php_string(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-class MediaWikiTestbed:
+class MediaWikiTestbed(ServerTestbed):
     """One MediaWiki served by ``php -S`` on 127.0.0.1, with its data in ``directory``.
 
     ``directory=None`` uses a fresh temporary directory, removed again by :meth:`stop`.
     """
+
+    pid_file = PID_FILE
 
     def __init__(
         self,
@@ -120,8 +121,7 @@ class MediaWikiTestbed:
         startup_timeout: float = 120.0,
         import_timeout: float = 1800.0,
     ) -> None:
-        self._owns_dir = directory is None
-        self.directory = Path(directory) if directory is not None else None
+        super().__init__(directory)
         self.port = port
         self.mediawiki_dir = Path(mediawiki_dir)
         self.php = php
@@ -130,7 +130,6 @@ class MediaWikiTestbed:
         self.meta_namespace = meta_namespace
         self.startup_timeout = startup_timeout
         self.import_timeout = import_timeout
-        self.process: subprocess.Popen[bytes] | None = None
         self.api_url: str | None = None
         self.timings: dict[str, float] = {}
 
@@ -178,24 +177,9 @@ class MediaWikiTestbed:
         return self.api_url
 
     def stop(self) -> None:
-        """Stop the server by its pid (and remove the directory if the testbed made it)."""
-        if self.process is not None:
-            stop_pid(self.process.pid)
-            with contextlib.suppress(subprocess.TimeoutExpired, ChildProcessError):
-                self.process.wait(timeout=5)
-            self.process = None
-        if self.directory is not None:
-            (self.directory / PID_FILE).unlink(missing_ok=True)
-            if self._owns_dir:
-                shutil.rmtree(self.directory, ignore_errors=True)
-                self.directory = None
+        """Stop the server by its pid, remove an owned directory, forget the API URL."""
+        super().stop()
         self.api_url = None
-
-    def __enter__(self) -> MediaWikiTestbed:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # -- steps --------------------------------------------------------------------------------
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
+import subprocess
 import time
 from pathlib import Path
 
@@ -90,3 +92,34 @@ def stop_pid(pid: int, *, expect: str | None = None, timeout: float = 10.0) -> b
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(pgid, signal.SIGKILL)  # stray workers, if any
     return True
+
+
+class ServerTestbed:
+    """A server process whose files live in ``directory`` (a temporary one it owns when None);
+    :meth:`stop` ends it by its pid and cleans up; usable as a context manager."""
+
+    pid_file: str  # the name of the pid file in ``directory``
+
+    def __init__(self, directory: Path | str | None) -> None:
+        self._owns_dir = directory is None
+        self.directory = Path(directory) if directory is not None else None
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def stop(self) -> None:
+        """Stop the server by its pid (and remove the directory if the testbed made it)."""
+        if self.process is not None:
+            stop_pid(self.process.pid)
+            with contextlib.suppress(subprocess.TimeoutExpired, ChildProcessError):
+                self.process.wait(timeout=5)
+            self.process = None
+        if self.directory is not None:
+            (self.directory / self.pid_file).unlink(missing_ok=True)
+            if self._owns_dir:
+                shutil.rmtree(self.directory, ignore_errors=True)
+                self.directory = None
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

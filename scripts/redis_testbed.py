@@ -12,7 +12,6 @@ Stdlib only. Importable (``RedisTestbed``) and runnable::
 from __future__ import annotations
 
 import argparse
-import contextlib
 import shutil
 import socket
 import subprocess
@@ -22,7 +21,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from processes import file_tail, free_port, pid_alive, stop_pid
+from processes import ServerTestbed, file_tail, free_port, pid_alive, stop_pid
 
 PID_FILE = "redis.pid"
 URL_FILE = "redis_url"
@@ -43,11 +42,13 @@ def ping(port: int, host: str = "127.0.0.1", timeout: float = 1.0) -> bool:
         return False
 
 
-class RedisTestbed:
+class RedisTestbed(ServerTestbed):
     """One ``redis-server`` on 127.0.0.1 (no RDB, no AOF), its files in ``directory``.
 
     ``directory=None`` uses a fresh temporary directory, removed again by :meth:`stop`.
     """
+
+    pid_file = PID_FILE
 
     def __init__(
         self,
@@ -57,12 +58,10 @@ class RedisTestbed:
         redis_server: str = "redis-server",
         startup_timeout: float = 20.0,
     ) -> None:
-        self._owns_dir = directory is None
-        self.directory = Path(directory) if directory is not None else None
+        super().__init__(directory)
         self.port = port
         self.redis_server = redis_server
         self.startup_timeout = startup_timeout
-        self.process: subprocess.Popen[bytes] | None = None
 
     @property
     def pid(self) -> int | None:
@@ -128,25 +127,6 @@ class RedisTestbed:
         except BaseException:
             self.stop()
             raise
-
-    def stop(self) -> None:
-        """Stop the server by its pid (and remove the directory if the testbed made it)."""
-        if self.process is not None:
-            stop_pid(self.process.pid)
-            with contextlib.suppress(subprocess.TimeoutExpired, ChildProcessError):
-                self.process.wait(timeout=5)
-            self.process = None
-        if self.directory is not None:
-            (self.directory / PID_FILE).unlink(missing_ok=True)
-            if self._owns_dir:
-                shutil.rmtree(self.directory, ignore_errors=True)
-                self.directory = None
-
-    def __enter__(self) -> RedisTestbed:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
