@@ -13,24 +13,17 @@ import argparse
 import asyncio
 import os
 import statistics
-import sys
 import tempfile
 import time
 from contextlib import ExitStack
 from pathlib import Path
 
+from live_wiki import SHARED, compiled_mappings, proxied_wiki
+
 from cache import DiskCache
-from dbod.compiled import compile_pages, pages_from_exports
 from dbod.core import Core
 from dbod.sources.dump import DumpSource
 from dbod.sources.mediawiki import AsyncMediaWikiSource
-
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "data"
-sys.path.insert(0, str(ROOT / "scripts"))
-
-from loopback_proxy import LoopbackProxy  # noqa: E402
-from mediawiki_testbed import MAPPINGS_NAMESPACES, MediaWikiTestbed  # noqa: E402
 
 
 def main() -> None:
@@ -40,24 +33,14 @@ def main() -> None:
     args = parser.parse_args()
     with ExitStack() as stack, tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
-        api = args.api
-        if api is None:
-            testbed = stack.enter_context(MediaWikiTestbed())
-            wikipedia = [*sorted((SHARED / "wikipedia" / "gensim").glob("*.bz2"))]
-            wikipedia.append(SHARED / "dbpedia" / "minidump_en_wiki.xml.bz2")
-            api = testbed.start(wikipedia, MAPPINGS_NAMESPACES)
-        host, path = api.rsplit("/", 1)
-        proxy = stack.enter_context(LoopbackProxy(host, delay=args.delay))
-        proxied = f"{proxy.url}/{path}"
-        compiled = compile_pages(
-            *pages_from_exports(SHARED / "dbpedia", "en", work / "dumps"), "en", work
-        )
+        api, proxy = proxied_wiki(stack, args.api, args.delay)
+        compiled = compiled_mappings(work)
         dump = DumpSource(next((SHARED / "wikipedia" / "gensim").glob("enwiki-latest*")), work)
         titles = list(dump.titles(0, redirects=False))[:100]
 
         def core(name: str) -> Core:
             cache = stack.enter_context(DiskCache(work / name, 1 << 30))
-            return Core(AsyncMediaWikiSource(proxied, maxlag=None), cache, compiled, wiki=api)
+            return Core(AsyncMediaWikiSource(api, maxlag=None), cache, compiled, wiki=api)
 
         async def batched() -> None:
             await core("batched").get_many(titles)

@@ -13,27 +13,20 @@ import argparse
 import asyncio
 import math
 import os
-import sys
 import tempfile
 import time
 from contextlib import ExitStack
 from pathlib import Path
 from urllib.parse import parse_qs
 
+from live_wiki import compiled_mappings, proxied_wiki
+
 from cache import DiskCache
-from dbod.compiled import compile_pages, pages_from_exports
 from dbod.core import Core
 from dbod.sources.mediawiki import AsyncMediaWikiSource
 from dbod.sparql_dataset import OnDemandDataset
 from extractors.titles import wiki_encode
 from sparql_lite import Limits, execute
-
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "data"
-sys.path.insert(0, str(ROOT / "scripts"))
-
-from loopback_proxy import LoopbackProxy  # noqa: E402
-from mediawiki_testbed import MAPPINGS_NAMESPACES, MediaWikiTestbed  # noqa: E402
 
 
 def main() -> None:
@@ -44,16 +37,8 @@ def main() -> None:
     args = parser.parse_args()
     with ExitStack() as stack, tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
-        api = args.api
-        if api is None:
-            testbed = stack.enter_context(MediaWikiTestbed())
-            exports = [*sorted((SHARED / "wikipedia" / "gensim").glob("*.bz2"))]
-            api = testbed.start(exports, MAPPINGS_NAMESPACES)
-        host, path = api.rsplit("/", 1)
-        proxy = stack.enter_context(LoopbackProxy(host, delay=args.delay))
-        compiled = compile_pages(
-            *pages_from_exports(SHARED / "dbpedia", "en", work / "dumps"), "en", work
-        )
+        api, proxy = proxied_wiki(stack, args.api, args.delay)
+        compiled = compiled_mappings(work)
         cache = stack.enter_context(DiskCache(work / "cache", 1 << 30))
         query = f"""PREFIX dbo: <http://dbpedia.org/ontology/>
             SELECT ?linked ?id WHERE {{
@@ -61,7 +46,7 @@ def main() -> None:
               ?linked dbo:wikiPageID ?id }}"""
 
         async def run() -> tuple[int, int]:
-            source = AsyncMediaWikiSource(f"{proxy.url}/{path}", maxlag=None)
+            source = AsyncMediaWikiSource(api, maxlag=None)
             core = Core(source, cache, compiled, wiki=api)
             dataset = OnDemandDataset(core, asyncio.get_running_loop(), max_resources=1000)
             result = await asyncio.to_thread(execute, query, dataset, Limits(wall_time=600))
