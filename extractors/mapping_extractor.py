@@ -94,6 +94,8 @@ def extract_mappings(
 
     def walk(nodes: list[Node]) -> None:
         for node in nodes:
+            if type(node) is Text:  # most nodes; checked first to keep the walk cheap
+                continue
             if isinstance(node, Template):
                 name = template_name(node)
                 mapping = mappings.lookup(resolve(name))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from mwparserfromhell.nodes import ExternalLink, Heading, Node, Tag, Template, Wikilink
+from mwparserfromhell.nodes import ExternalLink, Heading, Node, Tag, Template, Text, Wikilink
 
 from extractors.dataparsers.objects import dbpedia_nodes, retrieve_text
 from extractors.page import PageRecord
@@ -124,6 +124,8 @@ def collect(wikicode: Wikicode, title: str) -> PageFacts:
 
     def visit(nodes: list[Node], top: bool, in_external_section: bool) -> bool:
         for node in nodes:
+            if type(node) is Text:  # most nodes; checked first to keep the walk cheap
+                continue
             if isinstance(node, Heading):
                 in_external_section = bool(_EXTERNAL_LINKS_HEADING.match(str(node.title)))
                 visit(node.title.nodes, False, False)

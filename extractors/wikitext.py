@@ -77,16 +77,17 @@ def defuse(text: str) -> str:
     tags: list[tuple[str, int, int]] = []
     open_tags: dict[str, int] = {}
     for match in _MARKUP.finditer(text):
-        if match["comment"]:
-            continue
-        if match["lt"]:
-            edits.append((match.start(), match.end(), "&lt;"))
-        elif match["open"]:
-            openers[match["open"].strip()].append(match.end() - 2)
-        elif match["close"]:
-            stack = openers[_OPENER[match["close"].strip()]]
+        kind = match.lastgroup  # "self" for a tag, which always ends with that (maybe empty) group
+        if kind == "open":
+            openers[match["open"].lstrip()].append(match.end() - 2)
+        elif kind == "close":
+            stack = openers[_OPENER[match["close"].lstrip()]]
             if stack:
                 stack.pop()
+        elif kind == "lt":
+            edits.append((match.start(), match.end(), "&lt;"))
+        elif kind == "comment":
+            continue
         elif not match["self"] and (name := match["tag"].lower()) not in _VOID_TAGS:
             if not match["end"]:
                 tags.append((name, match.start(), match.end()))
