@@ -27,7 +27,7 @@ import pytest
 from dbod import __version__
 from dbod.sources.dump import DumpSource
 from dbod.sources.mediawiki import (
-    PROJECT_URL,
+    PRODUCT_NAME,
     AsyncMediaWikiSource,
     FetchResult,
     MediaWikiSource,
@@ -161,7 +161,7 @@ def test_requests_name_the_client_and_send_maxlag(counted: Counted) -> None:
     assert params["prop"] == ["revisions|info|pageprops"] and params["rvslots"] == ["main"]
     assert params["redirects"] == ["1"] and params["rvprop"] == ["content|ids|timestamp"]
     agent = request.headers["user-agent"]
-    assert agent == f"dbod/{__version__} (+{PROJECT_URL}; tests@example.org)"
+    assert agent == f"dbod/{__version__} ({PRODUCT_NAME}; tests@example.org)"
 
 
 @pytest.mark.mediawiki
@@ -449,11 +449,11 @@ def test_contact_from_the_environment(monkeypatch: pytest.MonkeyPatch, sleeps: l
     wiki = FakeWiki(OK)
     fetch_berlin(wiki, sleeps, maxlag=None)
     agent = wiki.requests[0].headers["user-agent"]
-    assert agent == f"dbod/{__version__} (+{PROJECT_URL}; ops@example.org)"
+    assert agent == f"dbod/{__version__} ({PRODUCT_NAME}; ops@example.org)"
     assert "maxlag" not in wiki.params(0)
     monkeypatch.delenv("DBOD_CONTACT")
     fetch_berlin(wiki, sleeps)
-    assert wiki.requests[1].headers["user-agent"] == f"dbod/{__version__} (+{PROJECT_URL})"
+    assert wiki.requests[1].headers["user-agent"] == f"dbod/{__version__} ({PRODUCT_NAME})"
 
 
 def test_429_waits_as_retry_after_says(sleeps: list[float]) -> None:

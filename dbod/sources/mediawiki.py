@@ -38,8 +38,9 @@ Operations
 
 Robustness
     Every request carries ``maxlag`` (default 5 s) and a User-Agent
-    ``dbod/<version> (+<project URL>; <contact>)``, the contact from ``contact=`` or
-    ``$DBOD_CONTACT``. HTTP 429 and 5xx, ``maxlag``/``ratelimited`` API errors, timeouts and
+    ``dbod/<version> (DBpedia on Demand; <contact>)``, the contact from ``contact=`` or
+    ``$DBOD_CONTACT`` (Wikimedia's User-Agent policy asks for one).
+    HTTP 429 and 5xx, ``maxlag``/``ratelimited`` API errors, timeouts and
     connection errors are retried with capped exponential backoff and jitter
     (:class:`RetryPolicy`), never sooner than a ``Retry-After`` header asks; when retries or the
     total deadline run out, :class:`UpstreamUnavailable` carries a retry hint in seconds. Replies
@@ -97,7 +98,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-PROJECT_URL = "https://github.com/dbpedia/dbpedia-on-demand"
+PRODUCT_NAME = "DBpedia on Demand"
 CONTACT_ENV = "DBOD_CONTACT"
 #: Titles per request: the Action API's limit for clients without the ``apihighlimits`` right.
 BATCH_SIZE = 50
@@ -246,9 +247,9 @@ class RetryPolicy:
 
 
 def user_agent(contact: str | None = None) -> str:
-    """``dbod/<version> (+<project URL>; <contact>)``; contact defaults to ``$DBOD_CONTACT``."""
+    """``dbod/<version> (DBpedia on Demand; <contact>)``; contact defaults to ``$DBOD_CONTACT``."""
     contact = contact if contact is not None else os.environ.get(CONTACT_ENV, "")
-    details = f"+{PROJECT_URL}; {contact}" if contact else f"+{PROJECT_URL}"
+    details = f"{PRODUCT_NAME}; {contact}" if contact else PRODUCT_NAME
     return f"dbod/{__version__} ({details})"
 
 
