@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_SOURCE = "https://en.wikipedia.org/w/api.php"
@@ -118,10 +118,6 @@ class Settings:
             values["cache_dir"] = default_cache_dir(env)
         values.update({name: value for name, value in flags.items() if value is not None})
         return cls(**values)  # type: ignore[arg-type]
-
-    def with_(self, **changes: object) -> Settings:
-        """A copy with some settings changed."""
-        return replace(self, **changes)  # type: ignore[arg-type]
 
 
 def _is_http_url(value: str) -> bool:

@@ -41,7 +41,7 @@ from extractors.titles import (
 from extractors.wikitext import Wikicode, template_name
 
 COMMONS_FILE_PATH = "http://commons.wikimedia.org/wiki/Special:FilePath/"
-MAIN, FILE, CATEGORY = 0, 6, 14
+MAIN, CATEGORY = 0, 14
 
 #: Link prefixes that leave the wiki (interwiki projects and language editions), lower-cased.
 INTERWIKI_PREFIXES = frozenset(
