@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 
 from cache import DiskCache
-from dbod.core import Core
+from dbod.core import Core, PageSource
 from dbod.mappings_sync import load_mappings
 from dbod.settings import Settings
 from dbod.sources.dump import DumpSource
@@ -23,36 +23,25 @@ def open_cache(settings: Settings) -> DiskCache:
 async def open_core(settings: Settings) -> AsyncIterator[Core]:
     """A Core over the settings' source, cache and mappings; closed on exit."""
     compiled = load_mappings(settings, contact=settings.contact)
-    cache = open_cache(settings)
-    dump_path = settings.dump_path
-    try:
-        if dump_path is not None:
-            dump = DumpSource(dump_path, settings.cache_dir / "dumps")
-            try:
-                yield Core(
-                    DumpPages(dump),
-                    cache,
-                    compiled,
-                    wiki=settings.source,
-                    ttl=settings.ttl,
-                    citations=settings.citations,
-                )
-            finally:
-                dump.close()
+    async with AsyncExitStack() as stack:
+        cache = open_cache(settings)
+        stack.callback(cache.close)
+        source: PageSource
+        if settings.dump_path is not None:
+            dump = DumpSource(settings.dump_path, settings.cache_dir / "dumps")
+            stack.callback(dump.close)
+            source = DumpPages(dump)
         else:
-            source = AsyncMediaWikiSource(
+            wiki = AsyncMediaWikiSource(
                 settings.source, contact=settings.contact, lang=settings.lang
             )
-            try:
-                yield Core(
-                    source,
-                    cache,
-                    compiled,
-                    wiki=settings.source,
-                    ttl=settings.ttl,
-                    citations=settings.citations,
-                )
-            finally:
-                await source.aclose()
-    finally:
-        cache.close()
+            stack.push_async_callback(wiki.aclose)
+            source = wiki
+        yield Core(
+            source,
+            cache,
+            compiled,
+            wiki=settings.source,
+            ttl=settings.ttl,
+            citations=settings.citations,
+        )
