@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -24,17 +24,20 @@ from dbod.sources.mediawiki import FetchResult, UpstreamError, UpstreamUnavailab
 from dbod.store import (
     CorruptRecord,
     Pointer,
+    backlinks_key,
     decode_page,
     decode_pointer,
+    decode_titles,
     decode_triples,
     encode_page,
     encode_pointer,
+    encode_titles,
     encode_triples,
     graph_key,
     incoming_key,
     page_key,
     pointer_key,
-    template_key,
+    redirect_key,
 )
 from extractors.extract import EXTRACTOR_VERSION, extract_page
 from extractors.page import PageRecord
@@ -43,8 +46,8 @@ from extractors.titles import InvalidTitle, canonical_title, resource_iri, title
 from extractors.wikitext import template_names
 
 BATCH_SIZE = 50
-#: seconds a template's redirect (or its absence) is remembered
-TEMPLATE_TTL = 7 * 24 * 3600.0
+#: seconds a template's or page's redirect (or its absence) is remembered
+REDIRECT_TTL = 7 * 24 * 3600.0
 #: Extractors whose object IRIs are redirect-resolved (DBpedia's mappingbased_objects).
 RESOLVED_EXTRACTORS = frozenset({"mappings"})
 
@@ -146,6 +149,7 @@ class Core:
             except InvalidTitle as exc:
                 outcomes[title] = exc
         known: dict[str, Outcome] = {}
+        fresh: dict[str, Pointer] = {}
         to_check: dict[str, Pointer] = {}
         to_fetch: list[str] = []
         now = self.clock()
@@ -154,15 +158,12 @@ class Core:
             if pointer is None:
                 to_fetch.append(title)
             elif now - pointer.checked < self.ttl:
-                described = self._describe(pointer)
-                if described is None:
-                    to_fetch.append(title)
-                else:
-                    known[title] = described
+                fresh[title] = pointer
             else:
                 to_check[title] = pointer
         if to_check:
-            known.update(await self._revalidate(to_check, to_fetch))
+            known.update(await self._revalidate(to_check, fresh, to_fetch))
+        known.update(await self._from_cache(fresh, to_fetch))
         if to_fetch:
             known.update(await self._fetch_all(to_fetch))
         for title, name in canonical.items():
@@ -201,8 +202,7 @@ class Core:
             except CorruptRecord:
                 self.cache.delete(key)
         target = IRI(resource_iri(title))
-        linking = await self.source.backlinks(title, 0, limit)
-        outcomes = await self.get_many(linking[:limit])
+        outcomes = await self.get_many(await self.backlinks(title, limit))
         found = [
             triple
             for outcome in outcomes.values()
@@ -213,8 +213,22 @@ class Core:
         self.cache.set(key, encode_triples(found), expire=self.ttl)
         return found
 
+    async def backlinks(self, title: str, limit: int) -> list[str]:
+        """Up to ``limit`` articles linking to ``title`` (kept for ``ttl`` seconds)."""
+        key = backlinks_key(self.wiki, title, limit)
+        cached = self.cache.get(key)
+        if cached is not None:
+            try:
+                return decode_titles(cached)
+            except CorruptRecord:
+                self.cache.delete(key)
+        linking = (await self.source.backlinks(title, 0, limit))[:limit]
+        self.cache.set(key, encode_titles(linking), expire=self.ttl)
+        return linking
+
     def cached_descriptions(self, limit: int) -> Iterator[Description]:
-        """Up to ``limit`` descriptions the cache holds, without any upstream request."""
+        """Up to ``limit`` descriptions the cache holds for this extractor version, without
+        any upstream request."""
         prefix = make_key("pointer", self.wiki) + "/"
         count = 0
         for key in self.cache.keys(prefix):
@@ -239,23 +253,46 @@ class Core:
     # -- freshness ------------------------------------------------------------------------------
 
     async def _revalidate(
-        self, pointers: dict[str, Pointer], to_fetch: list[str]
+        self, pointers: dict[str, Pointer], fresh: dict[str, Pointer], to_fetch: list[str]
     ) -> dict[str, Outcome]:
-        """One batched lastrevid check; unchanged pages are touched, changed ones refetched."""
+        """One batched lastrevid check: unchanged pages are touched and join ``fresh``, changed
+        ones ``to_fetch``; when upstream fails, the cached descriptions marked stale."""
         try:
             latest = await self.source.last_revisions(list(pointers))
         except (UpstreamUnavailable, UpstreamError) as exc:
             return {title: self._stale_or(pointer, exc) for title, pointer in pointers.items()}
-        outcomes: dict[str, Outcome] = {}
         now = self.clock()
         for title, pointer in pointers.items():
-            described = self._describe(pointer) if latest.get(title) == pointer.revision else None
-            if described is None:
+            if latest.get(title) != pointer.revision:
                 to_fetch.append(title)
                 continue
             touched = replace(pointer, checked=now)
             self.cache.set(pointer_key(self.wiki, title), encode_pointer(touched))
-            outcomes[title] = replace(described, checked=now)
+            fresh[title] = touched
+        return {}
+
+    async def _from_cache(
+        self, pointers: dict[str, Pointer], to_fetch: list[str]
+    ) -> dict[str, Outcome]:
+        """Descriptions of fresh pointers from their cached graphs; pages whose graph is missing
+        (a new extractor version, a discarded entry) are re-extracted from their cached raw
+        page, and fetched when that is gone too."""
+        outcomes: dict[str, Outcome] = {}
+        to_extract: dict[str, tuple[Pointer, PageRecord]] = {}
+        for title, pointer in pointers.items():
+            described = self._describe(pointer)
+            page = self._cached_page(pointer) if described is None else None
+            if described is not None:
+                outcomes[title] = described
+            elif page is not None:
+                to_extract[title] = (pointer, page)
+            else:
+                to_fetch.append(title)
+        if to_extract:
+            pages = [page for _, page in to_extract.values()]
+            extracted, complete = await self._extract_pages(pages)
+            for title, (pointer, page) in to_extract.items():
+                outcomes[title] = self._keep(pointer, extracted[page.title], complete)
         return outcomes
 
     # -- fetching -------------------------------------------------------------------------------
@@ -293,20 +330,14 @@ class Core:
         sources_of: dict[str, list[str]] = {}
         for origin, target in result.redirects:
             sources_of.setdefault(target, []).append(origin)
-        extracted: dict[str, list[Triple]] = {}
-        template_redirects = await self._template_redirects(result.pages.values())
         for title in titles:
             if title in result.invalid:
                 outcomes[title] = InvalidTitle(result.invalid[title])
             elif title not in result.pages:
                 outcomes[title] = NotFound(title)
-            else:
-                page = result.pages[title]
-                if page.title not in extracted:
-                    extracted[page.title] = await asyncio.to_thread(
-                        self._extract, page, template_redirects
-                    )
-        await self._resolve_object_redirects(extracted)
+        extracted, complete = await self._extract_pages(
+            [result.pages[title] for title in titles if title not in outcomes]
+        )
         now = self.clock()
         for title in titles:
             if title in outcomes:
@@ -318,22 +349,46 @@ class Core:
             )
             pointer = Pointer(page.title, page.revision_id, now, redirects, page.timestamp)
             self.cache.set(page_key(self.wiki, page.title, page.revision_id), encode_page(page))
-            self.cache.set(
-                graph_key(self.wiki, page.title, page.revision_id, self.version),
-                encode_triples(extracted[page.title]),
-            )
             self.cache.set(pointer_key(self.wiki, page.title), encode_pointer(pointer))
             if title != page.title:
                 self.cache.set(pointer_key(self.wiki, title), encode_pointer(pointer))
-            outcomes[title] = self._assemble(pointer, extracted[page.title])
+            outcomes[title] = self._keep(pointer, extracted[page.title], complete)
         return outcomes
 
-    def _extract(
-        self, page: PageRecord, template_redirects: dict[str, str] | None = None
-    ) -> list[Triple]:
-        if template_redirects is None:  # only what is cached: no upstream request
-            unmapped = self._unmapped_templates([page])
-            template_redirects = self._cached_template_redirects(unmapped)[0]
+    async def _extract_pages(
+        self, pages: Iterable[PageRecord]
+    ) -> tuple[dict[str, list[Triple]], bool]:
+        """Each page's triples (extracted in worker threads), with templates that redirect to
+        mapped ones mapped and redirect titles among mapping-based objects replaced by their
+        targets; False when upstream could not answer every redirect question (the triples
+        are then usable, but not to be cached)."""
+        pages = {page.title: page for page in pages}
+        templates, templates_known = await self._redirects(
+            "template", self._unmapped_templates(pages.values()), self.source.template_redirects
+        )
+        extracted = {
+            title: await asyncio.to_thread(self._extract, page, templates)
+            for title, page in pages.items()
+        }
+        objects, objects_known = await self._redirects(
+            "object", _mapped_objects(extracted.values()), self.source.resolve_redirects
+        )
+        for triples in extracted.values():
+            for index, triple in enumerate(triples):
+                target = objects.get(_object_title(triple))
+                if target:
+                    triples[index] = triple._replace(object=IRI(resource_iri(target)))
+        return extracted, templates_known and objects_known
+
+    def _keep(self, pointer: Pointer, triples: list[Triple], complete: bool) -> Description:
+        """The description of a fresh extraction, its graph cached when ``complete`` (else it
+        is served marked stale, and extracted again next time)."""
+        if complete:
+            key = graph_key(self.wiki, pointer.target, pointer.revision, self.version)
+            self.cache.set(key, encode_triples(triples))
+        return replace(self._assemble(pointer, triples), stale=not complete)
+
+    def _extract(self, page: PageRecord, template_redirects: dict[str, str]) -> list[Triple]:
         ontology, mappings = self.compiled.ontology, self.compiled.mappings
         return extract_page(page, ontology, mappings, template_redirects, citations=self.citations)
 
@@ -344,52 +399,35 @@ class Core:
             names |= template_names(page.wikitext)
         return {name for name in names if mappings.lookup(name) is None}
 
-    def _cached_template_redirects(self, names: set[str]) -> tuple[dict[str, str], set[str]]:
-        """Known template redirects among ``names``, and the names never looked up."""
+    async def _redirects(
+        self,
+        kind: str,
+        names: set[str],
+        lookup: Callable[[list[str]], Awaitable[dict[str, str]]],
+    ) -> tuple[dict[str, str], bool]:
+        """Where each of ``names`` (templates or pages) redirects, for those that do, asking
+        upstream (batched) only about names not answered in the last week; answers, "no
+        redirect" included, are cached. False when upstream could not be asked."""
         known: dict[str, str] = {}
-        unknown: set[str] = set()
-        for name in names:
-            answer = self.cache.get(template_key(self.wiki, name))
+        unknown: list[str] = []
+        for name in sorted(names):
+            answer = self.cache.get(redirect_key(self.wiki, kind, name))
             if answer is None:
-                unknown.add(name)
+                unknown.append(name)
             elif answer:
                 known[name] = answer.decode("utf-8", "replace")
-        return known, unknown
-
-    async def _template_redirects(self, pages: Iterable[PageRecord]) -> dict[str, str]:
-        """Redirects of the unmapped templates the pages use, so a template that redirects to a
-        mapped one is mapped too; answers (also "no redirect") are cached for a week."""
-        known, unknown = self._cached_template_redirects(self._unmapped_templates(pages))
-        if unknown:
-            try:
-                found = await self.source.template_redirects(sorted(unknown))
-            except (UpstreamUnavailable, UpstreamError):
-                return known
-            for name in unknown:
-                target = found.get(name, "")
-                self.cache.set(template_key(self.wiki, name), target.encode(), expire=TEMPLATE_TTL)
-            known.update(found)
-        return known
-
-    async def _resolve_object_redirects(self, graphs: dict[str, list[Triple]]) -> None:
-        """Replace redirect titles among mapping-based objects by their targets, in place."""
-        titles: set[str] = set()
-        for triples in graphs.values():
-            for triple in triples:
-                if triple.extractor in RESOLVED_EXTRACTORS and _is_resource(triple.object):
-                    titles.add(_title_of(triple.object))
-        titles.discard("")
-        if not titles:
-            return
-        targets = await self.source.resolve_redirects(sorted(titles))
-        if not targets:
-            return
-        for triples in graphs.values():
-            for index, triple in enumerate(triples):
-                if triple.extractor in RESOLVED_EXTRACTORS and _is_resource(triple.object):
-                    target = targets.get(_title_of(triple.object))
-                    if target:
-                        triples[index] = triple._replace(object=IRI(resource_iri(target)))
+        if not unknown:
+            return known, True
+        try:
+            found = await lookup(unknown)
+        except (UpstreamUnavailable, UpstreamError):
+            return known, False
+        for name in unknown:
+            target = found.get(name, "")
+            self.cache.set(
+                redirect_key(self.wiki, kind, name), target.encode(), expire=REDIRECT_TTL
+            )
+        return known | found, True
 
     # -- cache ----------------------------------------------------------------------------------
 
@@ -405,27 +443,29 @@ class Core:
             return None
 
     def _describe(self, pointer: Pointer) -> Description | None:
-        """The cached description a pointer leads to; re-extracted from the cached raw page when
-        only the extractor version changed; None when it must be fetched."""
+        """The cached description a pointer leads to, if its graph (for this extractor
+        version) is cached."""
         key = graph_key(self.wiki, pointer.target, pointer.revision, self.version)
         data = self.cache.get(key)
-        if data is not None:
-            try:
-                return self._assemble(pointer, decode_triples(data))
-            except CorruptRecord:
-                self.cache.delete(key)
-        raw_key = page_key(self.wiki, pointer.target, pointer.revision)
-        raw = self.cache.get(raw_key)
-        if raw is None:
+        if data is None:
             return None
         try:
-            page = decode_page(raw)
+            return self._assemble(pointer, decode_triples(data))
         except CorruptRecord:
-            self.cache.delete(raw_key)
+            self.cache.delete(key)
             return None
-        triples = self._extract(page)
-        self.cache.set(key, encode_triples(triples))
-        return self._assemble(pointer, triples)
+
+    def _cached_page(self, pointer: Pointer) -> PageRecord | None:
+        """The raw page record of a pointer's revision, if cached."""
+        key = page_key(self.wiki, pointer.target, pointer.revision)
+        data = self.cache.get(key)
+        if data is None:
+            return None
+        try:
+            return decode_page(data)
+        except CorruptRecord:
+            self.cache.delete(key)
+            return None
 
     def _stale_or(self, pointer: Pointer | None, error: Exception) -> Outcome:
         """stale-if-error: the cached description marked stale, else the upstream error."""
@@ -447,12 +487,18 @@ class Core:
         )
 
 
-def _is_resource(term: object) -> bool:
-    return isinstance(term, IRI) and term.startswith(DBR) and "__" not in term
-
-
-def _title_of(iri: str) -> str:
+def _object_title(triple: Triple) -> str:
+    """The page title a mapping-based statement's object names ("" if it names none)."""
+    obj = triple.object
+    if triple.extractor not in RESOLVED_EXTRACTORS or not isinstance(obj, IRI):
+        return ""
+    if not obj.startswith(DBR) or "__" in obj:
+        return ""
     try:
-        return title_from_iri(iri)
+        return title_from_iri(obj)
     except InvalidTitle:
         return ""
+
+
+def _mapped_objects(graphs: Iterable[list[Triple]]) -> set[str]:
+    return {title for triples in graphs for triple in triples if (title := _object_title(triple))}

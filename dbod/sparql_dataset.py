@@ -122,7 +122,7 @@ class OnDemandDataset:
         self._load(wanted)
         linking: list[str] = []
         for title in wanted:
-            linking += self._run(self.core.source.backlinks(title, 0, self.backlink_limit))
+            linking += self._run(self.core.backlinks(title, self.backlink_limit))
         self._load(linking)
 
     def _load_cached(self) -> None:

@@ -5,6 +5,9 @@
 * ``page/<wiki>/<title>/<revision>``: the raw page record (JSON), so a new extractor version can
   re-extract without refetching;
 * ``graph/<wiki>/<title>/<revision>/<extractor version>``: the extracted triples (JSON lines);
+* ``redirect/<wiki>/<template|object>/<name>``: where a template or a page named as an object
+  redirects to, empty for nowhere (expires after a week);
+* ``backlinks/<wiki>/<title>/<limit>``: JSON list of the articles linking to it (expire after TTL);
 * ``incoming/<wiki>/<title>/<limit>``: statements of linking pages about it (expire after TTL);
 * ``representation/<wiki>/<title>/<revision>/<variant>``: a rendered response (expires too).
 
@@ -52,14 +55,19 @@ def graph_key(wiki: str, title: str, revision: int, extractor_version: str) -> s
     return make_key("graph", wiki, title, str(revision), extractor_version)
 
 
+def backlinks_key(wiki: str, title: str, limit: int) -> str:
+    """Cache key of the titles of up to ``limit`` articles linking to ``title``."""
+    return make_key("backlinks", wiki, title, str(limit))
+
+
 def incoming_key(wiki: str, title: str, limit: int) -> str:
     """Cache key of a resource's incoming statements (from up to ``limit`` linking pages)."""
     return make_key("incoming", wiki, title, str(limit))
 
 
-def template_key(wiki: str, name: str) -> str:
-    """Cache key of where a template redirects to (empty: nowhere)."""
-    return make_key("template", wiki, name)
+def redirect_key(wiki: str, kind: str, name: str) -> str:
+    """Cache key of where a template or page (``kind``) redirects to (empty: nowhere)."""
+    return make_key("redirect", wiki, kind, name)
 
 
 def representation_key(wiki: str, title: str, revision: int, variant: str) -> str:
@@ -83,6 +91,20 @@ def decode_pointer(data: bytes) -> Pointer:
         )
     except (ValueError, KeyError, TypeError) as exc:
         raise CorruptRecord(f"bad pointer: {exc}") from exc
+
+
+def encode_titles(titles: list[str]) -> bytes:
+    return json.dumps(titles, ensure_ascii=False).encode()
+
+
+def decode_titles(data: bytes) -> list[str]:
+    try:
+        titles = json.loads(data)
+    except ValueError as exc:
+        raise CorruptRecord(f"bad title list: {exc}") from exc
+    if not isinstance(titles, list) or not all(isinstance(title, str) for title in titles):
+        raise CorruptRecord("bad title list: not a list of strings")
+    return titles
 
 
 def encode_page(page: PageRecord) -> bytes:

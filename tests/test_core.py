@@ -214,6 +214,59 @@ def test_redirect_titles_among_mapped_objects_become_their_targets(
     assert len(asked) == 1 and "Germany" in asked[0]  # one batched question per fetch
 
 
+def test_re_extraction_resolves_object_redirects_and_asks_each_once(
+    source, cache, compiled, clock, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    asked: list[list[str]] = []
+
+    async def resolve(titles: Iterable[str]) -> dict[str, str]:
+        asked.append(list(titles))
+        return {"Germany": "Federal Republic of Germany"}
+
+    source.resolve_redirects = resolve
+    core = make_core(source, cache, compiled, clock)
+    run(core.get("Berlin"))
+    monkeypatch.setattr(core, "version", "next")  # the cached graph no longer serves
+    again = run(core.get("Berlin"))
+    mapped = {(t.predicate, t.object) for t in again.triples if t.extractor == "mappings"}
+    assert (DBO + "country", IRI(DBR + "Federal_Republic_of_Germany")) in mapped
+    assert source.fetched == [["Berlin"]] and not again.stale
+    assert len(asked) == 1  # the answers (also "no redirect") were cached with the first fetch
+
+
+def test_an_unanswered_redirect_question_is_served_stale_and_not_cached(
+    source, cache, compiled, clock
+) -> None:  # type: ignore[no-untyped-def]
+    async def down(titles: Iterable[str]) -> dict[str, str]:
+        raise UpstreamUnavailable("down", retry_after=5)
+
+    answer = source.resolve_redirects
+    source.resolve_redirects = down
+    core = make_core(source, cache, compiled, clock)
+    first = run(core.get("Berlin"))
+    assert first.stale and first.triples
+    assert cache.get(graph_key("test", "Berlin", first.revision, core.version)) is None
+    source.resolve_redirects = answer
+    second = run(core.get("Berlin"))  # re-extracted from the cached raw page, now complete
+    assert not second.stale and source.fetched == [["Berlin"]]
+    assert cache.get(graph_key("test", "Berlin", first.revision, core.version)) is not None
+
+
+def test_backlinks_are_cached(source, cache, compiled, clock) -> None:  # type: ignore[no-untyped-def]
+    calls: list[str] = []
+
+    async def backlinks(title: str, namespace: int | None = 0, limit: int = 500) -> list[str]:
+        calls.append(title)
+        return ["Asda", "IKEA", "Samsung"]
+
+    source.backlinks = backlinks
+    core = make_core(source, cache, compiled, clock)
+    assert run(core.backlinks("Berlin", 2)) == ["Asda", "IKEA"]
+    assert run(core.backlinks("Berlin", 2)) == ["Asda", "IKEA"] and calls == ["Berlin"]
+    run(core.backlinks("Berlin", 3))  # another limit is another question
+    assert calls == ["Berlin", "Berlin"]
+
+
 def test_redirect_sources_describe_the_target(
     shared_data: Path, tmp_path: Path, cache, compiled, clock
 ) -> None:  # type: ignore[no-untyped-def]
