@@ -19,7 +19,7 @@ from dbod.mappings_sync import load_mappings
 from dbod.progress import Progress
 from dbod.runtime import open_cache, open_core
 from dbod.settings import DEFAULT_MAPPINGS, DEFAULT_SOURCE, ENVIRONMENT, Settings, SettingsError
-from dbod.sources.mediawiki import MediaWikiError, UpstreamUnavailable
+from dbod.sources.mediawiki import MediaWikiError
 from dbod.sparql_dataset import run_query
 from extractors.titles import InvalidTitle
 from sparql_lite import (
@@ -135,9 +135,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         return args.handler(args, settings)
-    except UpstreamUnavailable as exc:
-        print(f"dbod: {exc}", file=sys.stderr)
-        return EXIT_UPSTREAM
     except (MediaWikiError, OSError, ValueError) as exc:
         print(f"dbod: {exc}", file=sys.stderr)
         return EXIT_UPSTREAM if isinstance(exc, MediaWikiError) else 1
@@ -256,7 +253,7 @@ def _table(result: SelectResult | AskResult) -> str:
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    load_mappings(settings, contact=settings.contact)  # sync once, before workers start
+    load_mappings(settings)  # sync once, before workers start
     for name, variable in ENVIRONMENT.items():  # workers read their settings from here
         value = getattr(settings, name)
         if value is not None:
@@ -274,7 +271,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _mappings_sync(args: argparse.Namespace, settings: Settings) -> int:
-    compiled = load_mappings(settings, sync=True, contact=settings.contact)
+    compiled = load_mappings(settings, sync=True)
     ontology, mappings = compiled.ontology, compiled.mappings
     print(
         f"{len(ontology.classes)} classes, {len(ontology.properties)} properties, "

@@ -31,6 +31,14 @@ ONTOLOGY_PROPERTY_NS = 202
 MAPPING_NS = {"en": 204}
 
 
+def mapping_namespace(lang: str) -> int:
+    """The mappings wiki's namespace holding ``lang``'s template mappings."""
+    try:
+        return MAPPING_NS[lang]
+    except KeyError:
+        raise ValueError(f"no mapping namespace is known for language {lang!r}") from None
+
+
 @dataclass(frozen=True)
 class Compiled:
     """The ontology and one language's template mappings, ready for extraction."""
@@ -100,7 +108,7 @@ def pages_from_exports(
     with DumpSource(ontology_file, index_dir) as source:
         ontology_pages = _pages(source, (ONTOLOGY_CLASS_NS, ONTOLOGY_PROPERTY_NS))
     with DumpSource(mapping_file, index_dir) as source:
-        mapping_pages = _pages(source, (MAPPING_NS.get(lang, 204),))
+        mapping_pages = _pages(source, (mapping_namespace(lang),))
     return ontology_pages, mapping_pages
 
 

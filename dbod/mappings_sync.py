@@ -11,13 +11,13 @@ import hashlib
 from pathlib import Path
 
 from dbod.compiled import (
-    MAPPING_NS,
     ONTOLOGY_CLASS_NS,
     ONTOLOGY_PROPERTY_NS,
     Compiled,
     compile_pages,
     compiled_path,
     load_compiled,
+    mapping_namespace,
     pages_from_exports,
     write_atomically,
 )
@@ -26,12 +26,10 @@ from dbod.settings import Settings
 from dbod.sources.mediawiki import MediaWikiSource
 
 
-def load_mappings(
-    settings: Settings, *, sync: bool = False, contact: str | None = None
-) -> Compiled:
+def load_mappings(settings: Settings, *, sync: bool = False) -> Compiled:
     """The compiled ontology and mappings the settings name (syncing a wiki when needed)."""
     cache_dir = settings.cache_dir
-    if not settings.mappings.startswith(("http://", "https://")):
+    if not settings.mappings_from_wiki:
         exports = Path(settings.mappings).expanduser()
         pages = pages_from_exports(exports, settings.lang, cache_dir / "dumps")
         return compile_pages(*pages, settings.lang, cache_dir)
@@ -40,13 +38,11 @@ def load_mappings(
         compiled = load_compiled(Path(marker.read_text("utf-8").strip()))
         if compiled is not None:
             return compiled
-    with MediaWikiSource(settings.mappings, contact=contact) as source:
+    with MediaWikiSource(settings.mappings, contact=settings.contact) as source:
         ontology_pages = _namespace_pages(
             source, (ONTOLOGY_CLASS_NS, ONTOLOGY_PROPERTY_NS), "ontology"
         )
-        mapping_ns = MAPPING_NS.get(settings.lang)
-        if mapping_ns is None:
-            raise ValueError(f"no mapping namespace is known for language {settings.lang!r}")
+        mapping_ns = mapping_namespace(settings.lang)
         mapping_pages = _namespace_pages(source, (mapping_ns,), "mappings")
     compiled = compile_pages(ontology_pages, mapping_pages, settings.lang, cache_dir)
     path = compiled_path(cache_dir, settings.lang, compiled.digest)

@@ -22,7 +22,7 @@ def open_cache(settings: Settings) -> DiskCache:
 @asynccontextmanager
 async def open_core(settings: Settings) -> AsyncIterator[Core]:
     """A Core over the settings' source, cache and mappings; closed on exit."""
-    compiled = load_mappings(settings, contact=settings.contact)
+    compiled = load_mappings(settings)
     async with AsyncExitStack() as stack:
         cache = open_cache(settings)
         stack.callback(cache.close)

@@ -68,6 +68,11 @@ class Settings:
     #: add DBpedia's citation data (resources named by cited URLs and ISBNs) to extraction
     citations: bool = False
 
+    @property
+    def mappings_from_wiki(self) -> bool:
+        """Whether the mappings come from a mappings wiki (else from a directory of exports)."""
+        return _is_http_url(self.mappings)
+
     def __post_init__(self) -> None:
         object.__setattr__(self, "cache_dir", Path(self.cache_dir).expanduser())
         if not (_is_http_url(self.source) or self.source.startswith(DUMP_PREFIX)):

@@ -7,6 +7,7 @@ Corrupt and schema-version cases use small synthetic dumps written to tmp_path.
 
 from __future__ import annotations
 
+import asyncio
 import bz2
 import html
 import itertools
@@ -22,6 +23,7 @@ import pytest
 
 from dbod.sources import dump as dump_module
 from dbod.sources.dump import DumpError, DumpSource
+from dbod.sources.dump_pages import DumpPages
 from extractors.titles import ENGLISH_NAMESPACES, InvalidTitle
 
 GENSIM_BIG = "wikipedia/gensim/enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"
@@ -745,3 +747,25 @@ def test_byte_indexes_beyond_32_bits_are_recovered() -> None:
         for reported in (true_offset, true_offset % 2**32, wrapped_signed):
             builder = type("FakeBuilder", (), {"fed": fed})()
             assert dump_module._Builder._absolute(builder, reported) == true_offset  # type: ignore[arg-type]
+
+
+def test_template_redirects_use_the_dumps_template_namespace(tmp_path: Path) -> None:
+    pages = [
+        {"title": "Vorlage:Infobox Ort", "ns": 10, "text": "{{{name}}}"},
+        {
+            "title": "Vorlage:Infobox Stadt",
+            "ns": 10,
+            "redirect": "Vorlage:Infobox Ort",
+            "text": "#WEITERLEITUNG [[Vorlage:Infobox Ort]]",
+        },
+        {"title": "Infobox Dorf", "redirect": "Berlin", "text": "#WEITERLEITUNG [[Berlin]]"},
+        {"title": "Berlin", "text": "{{Infobox Stadt}}"},
+    ]
+    dump = write_dump(tmp_path / "de.xml", make_dump(pages, namespaces=GERMAN, lang="de"))
+    with DumpSource(dump, tmp_path / "index") as source:
+        found = asyncio.run(
+            DumpPages(source).template_redirects(
+                ["Infobox Stadt", "Vorlage:Infobox Stadt", "Infobox Ort"]
+            )
+        )
+    assert found == {"Infobox Stadt": "Infobox Ort", "Vorlage:Infobox Stadt": "Infobox Ort"}

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from dbod.sources.dump import DumpSource
-from dbod.sources.mediawiki import FetchResult
-from extractors.titles import InvalidTitle
+from dbod.sources.mediawiki import TEMPLATE_NAMESPACE, FetchResult, template_title
+from extractors.titles import InvalidTitle, parse_title
 
 
 class DumpPages:
@@ -53,13 +53,17 @@ class DumpPages:
     async def template_redirects(self, names: Iterable[str]) -> dict[str, str]:
         """Template names that redirect (within the dump) to another template."""
         targets: dict[str, str] = {}
+        namespaces = self.dump.namespaces
         for name in names:
             try:
-                target = self.dump.resolve(f"Template:{name}")
+                title = self.dump.canonical(template_title(name, namespaces))
+                target = self.dump.resolve(title)
+                if target is None or target == title:
+                    continue
+                if parse_title(target, namespaces).namespace == TEMPLATE_NAMESPACE:
+                    targets[name] = target.partition(":")[2]
             except InvalidTitle:
                 continue
-            if target and target.startswith("Template:") and target != f"Template:{name}":
-                targets[name] = target.split(":", 1)[1]
         return targets
 
     async def resolve_redirects(self, titles: Iterable[str]) -> dict[str, str]:

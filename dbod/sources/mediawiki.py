@@ -93,6 +93,7 @@ __all__ = [
     "Sleep",
     "UpstreamError",
     "UpstreamUnavailable",
+    "template_title",
     "user_agent",
 ]
 
@@ -244,6 +245,14 @@ class RetryPolicy:
         backoff = min(self.cap, self.base * 2.0 ** min(attempt, 64))
         backoff *= 1.0 - self.jitter * random.random()
         return backoff if retry_after is None else max(backoff, retry_after)
+
+
+def template_title(name: str, namespaces: Namespaces) -> str:
+    """The page title of template ``name`` (its namespace prefix optional) under the wiki's
+    namespace names; InvalidTitle if it can name no page."""
+    if parse_title(name, namespaces).namespace == TEMPLATE_NAMESPACE:
+        return name
+    return f"{namespaces.name_of(TEMPLATE_NAMESPACE)}:{name}"
 
 
 def user_agent(contact: str | None = None) -> str:
@@ -624,14 +633,12 @@ class ActionApi:
         return self._guarded(self._template_redirects(names))
 
     def _template_redirects(self, names: Iterable[str]) -> Plan[dict[str, str]]:
-        prefix = self.namespaces.name_of(TEMPLATE_NAMESPACE)
         titles: dict[str, str] = {}
         for name in names:
             try:
-                in_namespace = parse_title(name, self.namespaces).namespace == TEMPLATE_NAMESPACE
+                titles[name] = template_title(name, self.namespaces)
             except InvalidTitle:
                 continue
-            titles[name] = name if in_namespace else f"{prefix}:{name}"
         found, _ = yield from self._pageset(titles.values(), {"action": "query", "redirects": "1"})
         resolved: dict[str, str] = {}
         for title, sent, query in found:
