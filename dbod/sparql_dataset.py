@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Collection, Coroutine, Iterable, Iterator
+from functools import lru_cache
 from typing import Any, TypeVar
 
 import rdflib
@@ -120,10 +121,12 @@ class OnDemandDataset:
             return
         self.with_backlinks.update(wanted)
         self._load(wanted)
-        linking: list[str] = []
-        for title in wanted:
-            linking += self._run(self.core.backlinks(title, self.backlink_limit))
-        self._load(linking)
+        self._load(title for titles in self._run(self._backlinks(wanted)) for title in titles)
+
+    async def _backlinks(self, titles: list[str]) -> list[list[str]]:
+        """The linking pages of each title, asked concurrently."""
+        limit = self.backlink_limit
+        return await asyncio.gather(*(self.core.backlinks(title, limit) for title in titles))
 
     def _load_cached(self) -> None:
         """Everything the cache holds (no upstream request): for unanchored patterns."""
@@ -155,6 +158,7 @@ def run_query(
     return execute(query, dataset, limits), dataset
 
 
+@lru_cache(maxsize=65536)
 def _title(term: Identifier | None) -> str | None:
     """The page title a DBpedia resource IRI names (an intermediate node: its page's)."""
     if not isinstance(term, rdflib.URIRef) or not term.startswith(DBR):
