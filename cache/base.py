@@ -14,11 +14,6 @@ Values
     another key), and the backend then deletes the entry and counts it as corrupt, so a corrupt
     entry reads as a miss and is never served. CRC-32 is a checksum against accidental damage,
     not a defence against someone who can write the cache; it runs at several GB/s.
-
-Locks
-    :meth:`Cache.lock` is a mutual-exclusion lock between every process sharing the cache. It
-    is leased: a holder that dies without releasing loses the lock after ``lease`` seconds, so
-    a crash never blocks others forever (and a holder that outlives its lease may lose it).
 """
 
 from __future__ import annotations
@@ -27,13 +22,9 @@ import re
 import zlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Self
-
-#: How long a lock lives when its holder never releases it (seconds).
-DEFAULT_LEASE = 60.0
 
 _FORMAT = b"\x01"
 _HEADER_SIZE = len(_FORMAT) + 4
@@ -41,10 +32,6 @@ _ESCAPES = {"%": "%25", "/": "%2F"}
 _UNESCAPES = {escaped: char for char, escaped in _ESCAPES.items()}
 _ESCAPE = re.compile("[%/]")
 _ESCAPED = re.compile("%(?:25|2F)")
-
-
-class LockTimeout(TimeoutError):
-    """A lock was not acquired within its timeout."""
 
 
 @dataclass(frozen=True)
@@ -109,31 +96,15 @@ class Cache(ABC):
         """The value, or None when absent, expired or corrupt (a corrupt entry is deleted)."""
 
     @abstractmethod
-    def set(
-        self, key: str, value: bytes, *, expire: float | None = None, tag: str | None = None
-    ) -> None:
+    def set(self, key: str, value: bytes, *, expire: float | None = None) -> None:
         """Store ``value``, replacing any entry, expiring after ``expire`` seconds (None: never).
 
-        ``tag`` labels the entry for :meth:`evict`. Storing may evict other entries to stay
-        within the size limit.
+        Storing may evict other entries to stay within the size limit.
         """
 
     @abstractmethod
     def delete(self, key: str) -> bool:
         """Remove the entry; False when there was none."""
-
-    @abstractmethod
-    def touch(self, key: str, expire: float | None = None) -> bool:
-        """Make a live entry expire ``expire`` seconds from now (None: never); False if none."""
-
-    @abstractmethod
-    def lock(
-        self, name: str, *, timeout: float, lease: float = DEFAULT_LEASE
-    ) -> AbstractContextManager[None]:
-        """Hold the lock ``name`` for the ``with`` block, across all processes sharing the cache.
-
-        Waits at most ``timeout`` seconds, then raises :class:`LockTimeout`. Not reentrant.
-        """
 
     @abstractmethod
     def stats(self) -> CacheStats:
@@ -144,12 +115,8 @@ class Cache(ABC):
         """Keys starting with ``prefix``, in sorted order, for maintenance."""
 
     @abstractmethod
-    def evict(self, tag: str) -> int:
-        """Remove every entry stored with ``tag``; the number removed."""
-
-    @abstractmethod
     def clear(self) -> int:
-        """Remove every entry (locks and counters stay); the number removed."""
+        """Remove every entry (the counters stay); the number removed."""
 
     @abstractmethod
     def close(self) -> None:

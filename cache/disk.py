@@ -1,9 +1,9 @@
 """The default backend: a directory on local disk shared by every thread and process using it.
 
 Entries live in a ``diskcache.Cache`` (one SQLite database in WAL mode; values of 32 KiB and
-more in files beside it) in ``directory``, so they survive restarts. Locks and the corrupt and
-eviction counters live in a second, never-evicted ``diskcache.Cache`` in
-``directory/control``, so neither eviction nor :meth:`DiskCache.clear` can drop a held lock.
+more in files beside it) in ``directory``, so they survive restarts. The corrupt and eviction
+counters live in a second, never-evicted ``diskcache.Cache`` in ``directory/control``, so
+neither eviction nor :meth:`DiskCache.clear` resets them.
 
 Eviction
     ``least-recently-used``: when the store outgrows ``size_limit_bytes``, expired entries go
@@ -22,20 +22,16 @@ Eviction
 from __future__ import annotations
 
 import os
-import secrets
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from itertools import dropwhile, takewhile
 from pathlib import Path
 
 import diskcache
 
-from cache.base import DEFAULT_LEASE, Cache, CacheStats, LockTimeout, make_key, seal, unseal
+from cache.base import Cache, CacheStats, seal, unseal
 
 _CORRUPT = "counter/corrupt"
 _EVICTIONS = "counter/evictions"
-_MAX_LOCK_POLL = 0.05
 
 
 class DiskCache(Cache):
@@ -77,10 +73,8 @@ class DiskCache(Cache):
             self._control.incr(_CORRUPT, retry=True)
         return value
 
-    def set(
-        self, key: str, value: bytes, *, expire: float | None = None, tag: str | None = None
-    ) -> None:
-        self._entries.set(key, seal(key, value), expire=expire, tag=tag, retry=True)
+    def set(self, key: str, value: bytes, *, expire: float | None = None) -> None:
+        self._entries.set(key, seal(key, value), expire=expire, retry=True)
         if self._entries.volume() > self._size_limit:
             evicted = self._entries.cull(retry=True)
             if evicted:
@@ -88,28 +82,6 @@ class DiskCache(Cache):
 
     def delete(self, key: str) -> bool:
         return bool(self._entries.delete(key, retry=True))
-
-    def touch(self, key: str, expire: float | None = None) -> bool:
-        return bool(self._entries.touch(key, expire, retry=True))
-
-    @contextmanager
-    def lock(self, name: str, *, timeout: float, lease: float = DEFAULT_LEASE) -> Iterator[None]:
-        key = make_key("lock", name)
-        token = secrets.token_hex(16)
-        deadline = time.monotonic() + timeout
-        delay = 0.001
-        while not self._control.add(key, token, expire=lease, retry=True):
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise LockTimeout(f"lock {name!r} not acquired within {timeout} s")
-            time.sleep(min(delay, remaining))
-            delay = min(delay * 2, _MAX_LOCK_POLL)
-        try:
-            yield
-        finally:
-            with self._control.transact(retry=True):
-                if self._control.get(key) == token:
-                    self._control.delete(key)
 
     def stats(self) -> CacheStats:
         hits, misses = self._entries.stats()
@@ -130,9 +102,6 @@ class DiskCache(Cache):
         # SQLite orders text by UTF-8 bytes, which is code point order, as Python orders str.
         keys = dropwhile(lambda key: key < prefix, self._entries.iterkeys())
         return takewhile(lambda key: key.startswith(prefix), keys)
-
-    def evict(self, tag: str) -> int:
-        return self._entries.evict(tag, retry=True)
 
     def clear(self) -> int:
         return self._entries.clear(retry=True)

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cache import DiskCache, LockTimeout, make_key, split_key
+from cache import DiskCache, make_key, split_key
 
 FORK = multiprocessing.get_context("fork")
 parts_lists = st.lists(st.text(), min_size=1, max_size=6)
@@ -134,19 +134,6 @@ def test_expiry(cache: DiskCache) -> None:
     assert cache.get("forever") == b"v"
 
 
-def test_touch(cache: DiskCache) -> None:
-    cache.set("kept", b"v", expire=0.2)
-    cache.set("lapsed", b"v", expire=0.2)
-    assert cache.touch("kept") is True  # no expiry from now on
-    time.sleep(0.3)
-    assert cache.get("kept") == b"v"
-    assert cache.touch("lapsed", 10) is False
-    assert cache.touch("absent") is False
-    assert cache.touch("kept", 0.1) is True
-    time.sleep(0.2)
-    assert cache.get("kept") is None
-
-
 def test_eviction_keeps_recently_used(tmp_path: Path) -> None:
     limit = 400_000
     with DiskCache(tmp_path, limit) as small:
@@ -162,15 +149,13 @@ def test_eviction_keeps_recently_used(tmp_path: Path) -> None:
     assert kept[1:] == [f"k{number:02}" for number in range(60 - len(kept) + 1, 60)]
 
 
-def test_evict_by_tag_and_clear(cache: DiskCache) -> None:
-    for version in ("v1", "v2"):
-        for title in ("A", "B", "C"):
-            cache.set(make_key("graph", title, version), b"g", tag=f"extractor:{version}")
+def test_clear(cache: DiskCache) -> None:
+    for title in ("A", "B", "C"):
+        cache.set(make_key("graph", title), b"g")
     cache.set("page/A", b"p")
-    assert cache.evict("extractor:v1") == 3
-    assert list(cache.keys("graph/")) == ["graph/A/v2", "graph/B/v2", "graph/C/v2"]
     assert cache.clear() == 4
     assert list(cache.keys()) == []
+    assert cache.get("page/A") is None
 
 
 # --- corruption ---
@@ -252,102 +237,3 @@ def test_threads_share_one_cache(cache: DiskCache) -> None:
     with ThreadPoolExecutor(8) as pool:
         assert all(pool.map(work, range(8)))
     assert cache.stats().entries == 400
-
-
-# --- locks across processes ---
-
-
-def _count_under_lock(directory: Path, counter: Path, rounds: int) -> None:
-    with DiskCache(directory) as shared:
-        for _ in range(rounds):
-            with shared.lock("counter", timeout=30):
-                with counter.open("a") as log:
-                    log.write(f"enter {os.getpid()}\n")
-                value = int((counter.parent / "value").read_text())
-                time.sleep(0.002)
-                (counter.parent / "value").write_text(str(value + 1))
-                with counter.open("a") as log:
-                    log.write(f"exit {os.getpid()}\n")
-
-
-def test_lock_excludes_other_processes(tmp_path: Path) -> None:
-    (tmp_path / "value").write_text("0")
-    log = tmp_path / "log"
-    workers = [
-        FORK.Process(target=_count_under_lock, args=(tmp_path / "cache", log, 25)) for _ in range(2)
-    ]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(60)
-        assert worker.exitcode == 0
-    assert (tmp_path / "value").read_text() == "50"
-    lines = log.read_text().splitlines()
-    assert len({line.split()[1] for line in lines}) == 2
-    for enter, leave in zip(lines[::2], lines[1::2], strict=True):
-        assert (enter.split()[0], leave.split()[0]) == ("enter", "exit")
-        assert enter.split()[1] == leave.split()[1]
-
-
-def _try_lock(directory: Path, timeout: float, results: multiprocessing.Queue) -> None:
-    start = time.monotonic()
-    try:
-        with DiskCache(directory) as shared, shared.lock("page/Berlin", timeout=timeout):
-            results.put(("acquired", time.monotonic() - start))
-    except LockTimeout:
-        results.put(("timeout", time.monotonic() - start))
-
-
-def test_lock_timeout(cache: DiskCache, tmp_path: Path) -> None:
-    results = FORK.Queue()
-    with cache.lock("page/Berlin", timeout=1):
-        child = FORK.Process(target=_try_lock, args=(tmp_path / "cache", 0.3, results))
-        child.start()
-        outcome, waited = results.get(timeout=30)
-        child.join(30)
-        # not reentrant either
-        with pytest.raises(LockTimeout, match="page/Berlin"), cache.lock("page/Berlin", timeout=0):
-            pass
-    assert outcome == "timeout"
-    assert 0.3 <= waited < 5
-    with cache.lock("page/Berlin", timeout=0):
-        pass
-
-
-def _hold_and_crash(directory: Path) -> None:
-    shared = DiskCache(directory)
-    held = shared.lock("page/Berlin", timeout=1, lease=1)
-    held.__enter__()
-    os._exit(0)  # dies holding the lock (held is still referenced: no release on collection)
-
-
-def test_lock_of_crashed_holder_expires(cache: DiskCache, tmp_path: Path) -> None:
-    child = FORK.Process(target=_hold_and_crash, args=(tmp_path / "cache",))
-    child.start()
-    child.join(30)
-    assert child.exitcode == 0
-    with pytest.raises(LockTimeout), cache.lock("page/Berlin", timeout=0):
-        pass
-    with cache.lock("page/Berlin", timeout=10):
-        pass
-
-
-def test_lapsed_holder_does_not_release_the_next_holder(cache: DiskCache, tmp_path: Path) -> None:
-    results = FORK.Queue()
-    lapsed = cache.lock("page/Berlin", timeout=1, lease=0.2)
-    lapsed.__enter__()
-    time.sleep(0.3)
-    with cache.lock("page/Berlin", timeout=0, lease=30):
-        lapsed.__exit__(None, None, None)  # must leave the second holder's lock alone
-        child = FORK.Process(target=_try_lock, args=(tmp_path / "cache", 0, results))
-        child.start()
-        child.join(30)
-        assert results.get(timeout=30)[0] == "timeout"
-
-
-def test_clear_keeps_locks(cache: DiskCache) -> None:
-    cache.set("page/A", b"p")
-    with cache.lock("page/A", timeout=1):
-        assert cache.clear() == 1
-        with pytest.raises(LockTimeout), cache.lock("page/A", timeout=0.05):
-            pass
