@@ -12,17 +12,16 @@ from mwparserfromhell.nodes.extras import Parameter
 from mwparserfromhell.smart_list import SmartList
 from mwparserfromhell.wikicode import Wikicode
 
-from extractors.dataparsers.objects import JAVA_TRIM, UrlLink, dbpedia_nodes
+from extractors.dataparsers.objects import UrlLink, dbpedia_nodes
+from extractors.java_text import JAVA_NON_WORD, JAVA_SPACE, JAVA_TRIM
 
-#: Java's ``\\s`` (DBpedia's regexes are Java regexes)
-JAVA_SPACE = "[ \t\n\x0b\f\r]"
 #: ``<br>`` in any spelling: the separator of a raw value's pieces
 BR = re.compile(rf"<br{JAVA_SPACE}*/?>")
 #: how a parameter key is cut into words for its camel-cased predicate
 KEY_WORDS = re.compile(f"_+|{JAVA_SPACE}+|-|:+")
 #: separators of a date range, and of the words of a value of links
 DATE_PARTS = re.compile("—|–|-|&mdash;|&ndash;|,|;")
-NON_WORD = re.compile("[^A-Za-z0-9_]+")  # Java's \s*\W+\s*
+NON_WORD = re.compile(f"{JAVA_NON_WORD}+")  # Java's \s*\W+\s*
 #: an ordinal such as "3rd"
 RANK = re.compile(f"([0-9]+){JAVA_SPACE}?(?:st|nd|rd|th)", re.IGNORECASE | re.ASCII)
 

@@ -8,6 +8,7 @@ rdflib terms on demand and format to N-Triples here, nowhere else.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
@@ -118,36 +119,31 @@ def java_double(value: float) -> str:
     return f"{'-' if sign else ''}{mantissa[0]}.{mantissa[1:] or '0'}E{scientific_exponent}"
 
 
+#: N-Triples escapes: quote, backslash and the control characters (the common ones by name)
+_LITERAL_ESCAPES = str.maketrans(
+    {
+        **{code: f"\\u{code:04X}" for code in (*range(0x20), 0x7F)},
+        ord("\\"): "\\\\",
+        ord('"'): '\\"',
+        ord("\n"): "\\n",
+        ord("\r"): "\\r",
+        ord("\t"): "\\t",
+    }
+)
+_LITERAL_SPECIAL = re.compile(r'[\x00-\x1f\x7f"\\]')
+#: characters an IRIREF may not contain, as ``\uXXXX`` (all ASCII: the ``\U`` form never applies)
+_IRI_ESCAPES = str.maketrans(
+    {char: f"\\u{ord(char):04X}" for char in (*map(chr, range(0x21)), *'<>"{}|^`\\')}
+)
+_IRI_SPECIAL = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
 def _escape_literal(text: str) -> str:
-    out = []
-    for char in text:
-        code = ord(char)
-        if char == "\\":
-            out.append("\\\\")
-        elif char == '"':
-            out.append('\\"')
-        elif char == "\n":
-            out.append("\\n")
-        elif char == "\r":
-            out.append("\\r")
-        elif char == "\t":
-            out.append("\\t")
-        elif code < 0x20 or code == 0x7F:
-            out.append(f"\\u{code:04X}")
-        else:
-            out.append(char)
-    return "".join(out)
+    return text.translate(_LITERAL_ESCAPES) if _LITERAL_SPECIAL.search(text) else text
 
 
 def _escape_iri(iri: str) -> str:
-    out = []
-    for char in iri:
-        code = ord(char)
-        if code <= 0x20 or char in '<>"{}|^`\\':
-            out.append(f"\\u{code:04X}" if code <= 0xFFFF else f"\\U{code:08X}")
-        else:
-            out.append(char)
-    return "".join(out)
+    return iri.translate(_IRI_ESCAPES) if _IRI_SPECIAL.search(iri) else iri
 
 
 def format_term(term: Term | str) -> str:

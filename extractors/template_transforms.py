@@ -58,6 +58,7 @@ from mwparserfromhell.nodes import (
 from mwparserfromhell.nodes.extras import Parameter
 from mwparserfromhell.utils import parse_anything
 
+from extractors.java_text import JAVA_SPACE_CHARS, JAVA_TRIM
 from extractors.titles import InvalidTitle, parse_link_target, upper_first
 from extractors.wikitext import DROPPED_TAGS, Wikicode, flat_text, normalize_template_name
 
@@ -219,8 +220,6 @@ _PATTERNS: dict[str, tuple[tuple[re.Pattern[str], Transform], ...]] = {
 
 _BR = "<br />"
 _PLACEHOLDER = re.compile(r"\$\(([0-9]+)\|([^|]*)\|([^)]*)\)")
-_JAVA_SPACE = " \t\n\x0b\f\r"  # Java's \s
-_JAVA_TRIM = "".join(chr(code) for code in range(0x21))  # what Java's String.trim strips
 
 
 def find_transform(name: str, lang: str = "en") -> Transform | None:
@@ -320,7 +319,7 @@ class _Walker:
 
 
 def _trim(text: str) -> str:
-    return text.strip(_JAVA_TRIM)
+    return text.strip(JAVA_TRIM)
 
 
 def _keyed(template: Template) -> list[tuple[str, Parameter]]:
@@ -341,7 +340,7 @@ def _value(param: Parameter | None) -> list[Node]:
         return []
     nodes = [node for node in param.value.nodes if not isinstance(node, Comment)]
     while nodes and isinstance(nodes[0], Text):
-        text = nodes[0].value.lstrip(_JAVA_SPACE)
+        text = nodes[0].value.lstrip(JAVA_SPACE_CHARS)
         if text:
             nodes[0] = Text(text)
             break

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import unquote
 
+from extractors.java_text import JAVA_TRIM
+
 RESOURCE_BASE = "http://dbpedia.org/resource/"
 
 #: MediaWiki's namespaces as English Wikipedia names them (canonical name per id).
@@ -77,12 +79,9 @@ def _fold(name: str) -> str:
     return _SPACE_LIKE.sub(" ", name).strip().casefold()
 
 
-_TRIMMED = "".join(chr(c) for c in range(0x21))
-
-
 def clean_space(text: str) -> str:
     """Underscores and exotic spaces to single spaces, trimmed (DBpedia's ``cleanSpace``)."""
-    return _SPACE_LIKE.sub(" ", text).strip(_TRIMMED)
+    return _SPACE_LIKE.sub(" ", text).strip(JAVA_TRIM)
 
 
 def upper_first(text: str) -> str:
@@ -141,7 +140,11 @@ class Title:
 
 def parse_title(text: str, namespaces: Namespaces = ENGLISH) -> Title:
     """Parse a page title as a user or API gives it; raise InvalidTitle if it cannot be one."""
-    cleaned = clean_space(text)
+    return _parse_cleaned(clean_space(text), namespaces)
+
+
+def _parse_cleaned(cleaned: str, namespaces: Namespaces) -> Title:
+    """:func:`parse_title` of a text already through :func:`clean_space`."""
     if cleaned.startswith(":"):
         cleaned = clean_space(cleaned[1:])
     if not cleaned:
@@ -181,9 +184,10 @@ def parse_link_target(target: str, namespaces: Namespaces = ENGLISH) -> Title:
     decoded = unquote(html.unescape(target), errors="replace")
     page, _, fragment = decoded.partition("#")
     fragment = clean_space(fragment)
-    if not clean_space(page).lstrip(":").strip():
+    page = clean_space(page)
+    if not page.lstrip(":").strip():
         return Title(0, "", fragment, namespaces)
-    title = parse_title(page, namespaces)
+    title = _parse_cleaned(page, namespaces)
     return Title(title.namespace, title.name, fragment, namespaces)
 
 

@@ -25,6 +25,8 @@ from mwparserfromhell.nodes import (
 )
 from mwparserfromhell.wikicode import Wikicode
 
+from extractors.titles import upper_first
+
 __all__ = [
     "Wikicode",
     "flat_text",
@@ -127,8 +129,7 @@ def normalize_template_name(name: str) -> str:
     become one space, the ends are trimmed and the first letter is upper-cased.
     """
     name = _TEMPLATE_PREFIX.sub("", _COMMENT.sub("", name))
-    name = _SPACES.sub(" ", name).strip()
-    return name[:1].upper() + name[1:]
+    return upper_first(_SPACES.sub(" ", name).strip())
 
 
 _TEMPLATE_OPENING = re.compile(r"\{\{\s*([^{}|<>\[\]\n#]+?)\s*(?=[|}])")

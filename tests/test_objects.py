@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -44,7 +45,9 @@ def test_object_parser_vector(shared_data: Path, index: int) -> None:
 
 
 def obj(text: str, context: ParseContext = EN, page_title: str | None = None) -> str | None:
-    return parse_object(parse(text), context, page_title)
+    if page_title is not None:
+        context = replace(context, page_title=page_title)
+    return parse_object(parse(text), context)
 
 
 LABELS = ParseContext(
@@ -235,7 +238,7 @@ LABELLED = ParseContext(
 @given(TEXT)
 def test_arbitrary_text_never_raises(text: str) -> None:
     value = parse(text)
-    parse_object(value, LABELLED, "Page")
+    parse_object(value, replace(LABELLED, page_title="Page"))
     parse_objects(value, LABELLED)
     parse_link(value, LABELLED)
     parse_boolean(value, LABELLED)

@@ -47,6 +47,7 @@ from extractors.dataparsers.date_config import (
     ParamDate,
     TextDate,
 )
+from extractors.java_text import JAVA_DOT, JAVA_SPACE, JAVA_SPACE_CHARS, JAVA_TRIM, JAVA_WORD
 from extractors.rdf import XSD, Literal
 from extractors.wikitext import flat_text, template_name, template_params
 
@@ -69,16 +70,14 @@ XSD_GMONTH = XSD + "gMonth"
 XSD_GDAY = XSD + "gDay"
 
 # Java regex semantics without UNICODE_CHARACTER_CLASS: \d, \s and \w are ASCII, and "." stops
-# at any line terminator.
+# at any line terminator (see extractors.java_text).
 _D = "[0-9]"
-_S_CHARS = r" \t\n\x0b\f\r"
-_S = f"[{_S_CHARS}]"
-_DOT = r"[^\n\r\x85\u2028\u2029]"
+_S = JAVA_SPACE
+_DOT = JAVA_DOT
 # Java's (?<![\d\pL\w]); Python's [^\W\d_] is "letter" (plus a few numeric symbols such as ½)
-_NO_WORD_BEFORE = r"(?<![0-9A-Za-z_])(?<![^\W\d_])"
+_NO_WORD_BEFORE = rf"(?<!{JAVA_WORD})(?<![^\W\d_])"
 _DAY_OF_MONTH = "[1-9]|0[1-9]|[12][0-9]|3[01]"
 _JAVA_INT = re.compile(r"[+-]?\d+")
-_JAVA_TRIM = "".join(map(chr, range(0x21)))
 
 
 class _NoDate(Exception):
@@ -156,8 +155,8 @@ def _compile_rules(lang: str, strict: bool) -> _Rules:
         ),
         # "1990-06-24", "1990 06 24", "1977-01-01 00:00:00.000000"
         numeric_ymd=rx(
-            rf"(?<!{d})(?P<year>{d}{{3,4}})[-/{_S_CHARS}](?P<month>{d}{{1,2}})"
-            rf"[-/{_S_CHARS}](?P<day>{d}{{1,2}})(?!{d}){_DOT}*"
+            rf"(?<!{d})(?P<year>{d}{{3,4}})[-/{JAVA_SPACE_CHARS}](?P<month>{d}{{1,2}})"
+            rf"[-/{JAVA_SPACE_CHARS}](?P<day>{d}{{1,2}})(?!{d}){_DOT}*"
         ),
         # "20 de Janeiro de 1999"
         portuguese=rx(
@@ -278,7 +277,7 @@ def _from_params(
 
 
 def _find_date(text: str, datatype: str, rules: _Rules) -> Literal | None:
-    text = text.strip(_JAVA_TRIM)
+    text = text.strip(JAVA_TRIM)
     found = _full_date(text, datatype, rules)
     if found is not None or datatype not in (XSD_GYEAR, XSD_GMONTHDAY, XSD_GYEARMONTH):
         return found

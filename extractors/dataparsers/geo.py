@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from mwparserfromhell.nodes import ExternalLink, Heading, Node, Tag, Template, Wikilink
 
 from extractors.dataparsers import ParseContext
-from extractors.dataparsers.objects import JAVA_TRIM, SKIPPED_TAGS, dbpedia_nodes, retrieve_text
+from extractors.dataparsers.objects import SKIPPED_TAGS, dbpedia_nodes, retrieve_text
+from extractors.java_text import JAVA_SPACE, java_parse_double
 from extractors.rdf import GEO, GEORSS, IRI, RDF_TYPE, XSD, XSD_STRING, Literal, Term, java_double
 from extractors.wikitext import Wikicode, plain_text, template_name
 
@@ -43,7 +44,7 @@ _COORD_TEMPLATES = frozenset(
     {"coord", "coor dms", "coor dm", "coor", "location", "geocoordinate", "coords"}
 )
 _LATITUDE_LETTER = re.compile(r"N|S")
-_S = r"[ \t\n\x0b\f\r]"  # Java's \s
+_S = JAVA_SPACE
 _DMS_TEXT = re.compile(
     rf"([0-9]{{1,2}})º([0-9]{{1,2}})'([0-9]{{1,2}}(?:\.[0-9]{{1,2}})?)?\"?{_S}?(N|S){_S}"
     rf"([0-9]{{1,3}})º([0-9]{{1,2}})'([0-9]{{1,2}}(?:\.[0-9]{{1,2}})?)?\"?{_S}?(E|W)"
@@ -54,10 +55,6 @@ _SINGLE_LATITUDE = re.compile(
 )
 _SINGLE_LONGITUDE = re.compile(
     rf"([0-9]{{1,2}})/([0-9]{{1,2}})/([0-9]{{0,2}}(?:.[0-9]{{1,2}})?)/?{_S}?(E|W)"
-)
-# What Java's Double.parseDouble accepts after trimming (hexadecimal floats aside).
-_JAVA_DOUBLE = re.compile(
-    r"[+-]?(?:NaN|Infinity|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[fFdD]?)"
 )
 
 SPATIAL_THING = IRI(GEO + "SpatialThing")
@@ -223,10 +220,10 @@ def _dms(groups: tuple[str, ...]) -> tuple[float, float, float, str]:
 
 def _double(text: str) -> float:
     """Java's ``String.toDouble``; _Malformed where Java throws NumberFormatException."""
-    text = text.strip(JAVA_TRIM)
-    if not _JAVA_DOUBLE.fullmatch(text):
+    value = java_parse_double(text)
+    if value is None:
         raise _Malformed(f"not a number: {text!r}")
-    return float(text.rstrip("fFdD").replace("Infinity", "inf"))
+    return value
 
 
 def geo_statements(coordinates: Coordinates) -> list[tuple[str, Term]]:

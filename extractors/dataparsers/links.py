@@ -12,14 +12,15 @@ from mwparserfromhell.nodes import Template, Wikilink
 
 from extractors.dataparsers import ParseContext
 from extractors.dataparsers.objects import Piece, UrlLink, dbpedia_nodes, link_label, retrieve_text
+from extractors.java_text import JAVA_SPACE
 from extractors.rdf import IRI
 from extractors.wikitext import Wikicode
 
 __all__ = ["parse_boolean", "parse_link"]
 
 # BooleanParser: the word as a whole, delimited by Java whitespace or the ends (ASCII case folding).
-_FALSE = re.compile(r"(?:\A|(?<=[ \t\n\x0b\f\r]))(?:no|false)(?=[ \t\n\x0b\f\r]|\Z)", re.I | re.A)
-_TRUE = re.compile(r"(?:\A|(?<=[ \t\n\x0b\f\r]))(?:yes|true)(?=[ \t\n\x0b\f\r]|\Z)", re.I | re.A)
+_FALSE = re.compile(rf"(?:\A|(?<={JAVA_SPACE}))(?:no|false)(?={JAVA_SPACE}|\Z)", re.I | re.A)
+_TRUE = re.compile(rf"(?:\A|(?<={JAVA_SPACE}))(?:yes|true)(?={JAVA_SPACE}|\Z)", re.I | re.A)
 
 
 def parse_link(value: Wikicode, context: ParseContext) -> IRI | None:

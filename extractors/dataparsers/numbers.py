@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from extractors.dataparsers import ParseContext
+from extractors.java_text import JAVA_DOT, JAVA_SPACE, java_trim
 from extractors.wikitext import Wikicode, plain_text
 
 __all__ = [
@@ -27,7 +28,6 @@ __all__ = [
     "double_from_text",
     "integer_from_text",
     "java_round",
-    "java_trim",
     "locale_number_prefix",
     "normalize_dashes",
     "number_symbols",
@@ -39,10 +39,6 @@ __all__ = [
 #: ``DataParserConfig.dashVariations``: characters that read as a minus sign before a number
 DASHES = "-־‐‑‒–—―⁻₋−﹣－"
 _DASH_TABLE = str.maketrans(dict.fromkeys(DASHES, "-"))
-
-#: Java's ``\s`` and ``.`` (which excludes every line terminator, not only ``\n``)
-SPACE = r"[ \t\n\x0b\f\r]"
-ANY = r"[^\n\r\u0085\u2028\u2029]"
 
 _LONG_MIN, _LONG_MAX = -(2**63), 2**63 - 1
 
@@ -152,8 +148,8 @@ _SCALES: dict[str, dict[str, int]] = {
     },
 }
 
-_INTEGER = re.compile(rf"[^0-9]*?(?:[^0-9][0-9]+{SPACE}+)?(-?[0-9,. ]+)")
-_DOUBLE = re.compile(rf"[^0-9]*?-?[0-9\-,. ]+{ANY}*")
+_INTEGER = re.compile(rf"[^0-9]*?(?:[^0-9][0-9]+{JAVA_SPACE}+)?(-?[0-9,. ]+)")
+_DOUBLE = re.compile(rf"[^0-9]*?-?[0-9\-,. ]+{JAVA_DOT}*")
 _EXPONENT = re.compile(r"-?(\d+)")  # after "E"; any Unicode decimal digit, as in Java
 
 
@@ -182,14 +178,6 @@ def number_symbols(lang: str) -> NumberSymbols:
     return NumberSymbols(grouping, decimal, pattern, overrides)
 
 
-_CONTROL_AND_SPACE = "".join(map(chr, range(0x21)))
-
-
-def java_trim(text: str) -> str:
-    """``String.trim``: strip every character up to U+0020 from both ends."""
-    return text.strip(_CONTROL_AND_SPACE)
-
-
 def normalize_dashes(text: str) -> str:
     """Every dash variant replaced by ``-``."""
     return text.translate(_DASH_TABLE)
@@ -212,8 +200,8 @@ def _large_number_pattern(lang: str) -> re.Pattern[str]:
     scales = sorted(_SCALES.get(lang, _SCALES["en"]), key=len, reverse=True)
     return re.compile(
         rf"([^0-9]*)([0-9]+(?:{re.escape(symbols.grouping)}[0-9]{{3}})*)"
-        rf"({symbols.decimal_pattern}[0-9]+)?{SPACE}?\[?\[?({'|'.join(map(re.escape, scales))})"
-        rf"\]?\]?({ANY}*)",
+        rf"({symbols.decimal_pattern}[0-9]+)?{JAVA_SPACE}?\[?\[?"
+        rf"({'|'.join(map(re.escape, scales))})\]?\]?({JAVA_DOT}*)",
         re.IGNORECASE,
     )
 
@@ -300,23 +288,33 @@ def _signed(value: float, text: str, number: str) -> float:
     return value
 
 
+def _signed_number(
+    text: str, lang: str, strict: bool, pattern: re.Pattern[str], group: int
+) -> float | None:
+    """What IntegerParser and DoubleParser share: scale words written out, the number text (the
+    whole trimmed text when strict, else ``group`` of the first match of ``pattern``) read in
+    the language, negated by a dash before it."""
+    converted = convert_large_numbers(text, lang)
+    if strict:
+        number = java_trim(converted)
+    else:
+        match = pattern.search(java_trim(converted))
+        if match is None:
+            return None
+        number = match.group(group)
+    value = parse_number(number, lang)
+    return None if value is None else _signed(value, converted, number)
+
+
 def integer_from_text(
     text: str, lang: str, *, factor: float = 1.0, strict: bool = False
 ) -> int | None:
     """IntegerParser on plain text. Strict (the raw infobox extractor's parser) reads the whole
     trimmed text as a number and accepts only whole values; otherwise the first number counts."""
-    converted = convert_large_numbers(text, lang)
-    if strict:
-        number = java_trim(converted)
-    else:
-        match = _INTEGER.search(java_trim(converted))
-        if match is None:
-            return None
-        number = match.group(1)
-    value = parse_number(number, lang)
+    value = _signed_number(text, lang, strict, _INTEGER, 1)
     if value is None or (strict and value % 1 != 0):
         return None
-    return java_round(_signed(value, converted, number) * factor)
+    return java_round(value * factor)
 
 
 def double_from_text(
@@ -324,18 +322,8 @@ def double_from_text(
 ) -> float | None:
     """DoubleParser on plain text. Unlike IntegerParser, the whole match from the start of the
     text is read as a number, so text before the number makes it fail."""
-    converted = convert_large_numbers(text, lang)
-    if strict:
-        number = java_trim(converted)
-    else:
-        match = _DOUBLE.search(java_trim(converted))
-        if match is None:
-            return None
-        number = match.group(0)
-    value = parse_number(number, lang)
-    if value is None:
-        return None
-    return _signed(value, converted, number) * factor
+    value = _signed_number(text, lang, strict, _DOUBLE, 0)
+    return None if value is None else value * factor
 
 
 def parse_integer(

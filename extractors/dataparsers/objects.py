@@ -36,6 +36,7 @@ from mwparserfromhell.nodes import (
 )
 
 from extractors.dataparsers import ParseContext
+from extractors.java_text import JAVA_SPACE_CHARS, JAVA_TRIM
 from extractors.rdf import IRI
 from extractors.titles import InvalidTitle, Title, parse_link_target, parse_title, resource_iri
 from extractors.wikitext import Wikicode, template_name, template_params
@@ -54,13 +55,9 @@ __all__ = [
     "retrieve_text",
 ]
 
-#: Characters Java's ``String.trim`` removes (everything up to and including the space).
-JAVA_TRIM = "".join(map(chr, range(0x21)))
-
 #: Tags DBpedia's parser drops with their content (their names start so).
 SKIPPED_TAGS = ("ref", "math", "code", "source")
 _URL_END = re.compile(r"[ {}\[\]\n\t]")  # where DBpedia's parser ends a bare http URL
-_LEADING_SPACE = re.compile(r"^[ \t\n\x0b\f\r]+")  # Java's \s
 # What java.net.URI rejects: spaces and controls, some ASCII, a bad %-escape, a second '#'.
 _BAD_URI = re.compile(r'[\s\x00-\x1f\x7f-\x9f"<>\\^`{|}]|%(?![0-9A-Fa-f]{2})|#.*#')
 
@@ -91,7 +88,7 @@ def dbpedia_nodes(value: Wikicode) -> list[Piece]:
         text = "".join(run)
         run.clear()
         if not pieces:
-            text = _LEADING_SPACE.sub("", text)
+            text = text.lstrip(JAVA_SPACE_CHARS)  # Java's ^\s+
         if text:
             pieces.append(text)
 
@@ -187,26 +184,23 @@ def link_label(piece: Wikilink | UrlLink) -> list[Piece]:
     return [piece.url]
 
 
-def parse_object(
-    value: Wikicode, context: ParseContext, page_title: str | None = None
-) -> IRI | None:
+def parse_object(value: Wikicode, context: ParseContext) -> IRI | None:
     """DBpedia's ObjectParser on one value (or one split piece of it): the first match, or None.
 
-    ``page_title`` (the page being extracted) is needed only for ``[[#Section]]`` links, which
-    become the page's IRI with ``%23Section`` appended; without it they match nothing.
+    ``context.page_title`` (the page being extracted) is needed only for ``[[#Section]]`` links,
+    which become the page's IRI with ``%23Section`` appended; without it they match nothing.
     """
     pieces = dbpedia_nodes(value)
     single = len(pieces) == 1
+    page_title = context.page_title or None
     for piece in pieces:
-        iri = _match(piece, single, context, page_title or context.page_title or None)
+        iri = _match(piece, single, context, page_title)
         if iri is not None:
             return iri
     return None
 
 
-def parse_objects(
-    value: Wikicode, context: ParseContext, page_title: str | None = None
-) -> list[IRI]:
+def parse_objects(value: Wikicode, context: ParseContext) -> list[IRI]:
     """Every object of a value, in order: the contract of DBpedia's ``ObjectParserTest.xml``.
 
     Like :func:`parse_object`, but every child that matches counts (``[[A]], [[B]]`` gives both),
@@ -214,7 +208,7 @@ def parse_objects(
     for objects too. Mappings instead split a value and take :func:`parse_object` of each piece.
     """
     found: list[IRI] = []
-    _collect(dbpedia_nodes(value), context, page_title or context.page_title or None, found)
+    _collect(dbpedia_nodes(value), context, context.page_title or None, found)
     return found
 
 
@@ -223,7 +217,7 @@ def _collect(
 ) -> None:
     single = len(pieces) == 1
     for piece in pieces:
-        iri = _match(piece, single, context, page_title or context.page_title or None)
+        iri = _match(piece, single, context, page_title)
         if iri is not None:
             found.append(iri)
         elif isinstance(piece, Wikilink) and piece.text is not None:

@@ -27,14 +27,19 @@ from mwparserfromhell.nodes import ExternalLink, Node, Tag, Template, Text, Wiki
 
 from extractors.dataparsers import ParseContext
 from extractors.dataparsers.numbers import (
-    ANY,
-    SPACE,
     convert_large_numbers,
-    java_trim,
     locale_number_prefix,
     normalize_dashes,
     number_symbols,
     parse_number,
+)
+from extractors.java_text import (
+    JAVA_DOT,
+    JAVA_NON_WORD,
+    JAVA_SPACE,
+    JAVA_SPACE_CHARS,
+    JAVA_WORD,
+    java_parse_double,
 )
 from extractors.rdf import java_double
 from extractors.units import Dimension, Unit, unit_by_name
@@ -65,8 +70,6 @@ def _unit(name: str) -> Unit:
 
 
 _SECOND = _unit("second")
-_WORD = "[A-Za-z0-9_]"  # Java's \w
-_NON_WORD = "[^A-Za-z0-9_]"
 
 #: template name -> (value parameter, unit parameter, fixed unit label)
 _CONVERT_TEMPLATES: dict[str, tuple[str, str | None, str | None]] = {
@@ -84,6 +87,7 @@ _CONVERT_TEMPLATES: dict[str, tuple[str, str | None, str | None]] = {
 #: templates whose parameter names are unit labels (summed), with the parameters to ignore
 _MEASUREMENT_TEMPLATES = {"Height": frozenset({"precision", "frac", "abbr", "wiki"})}
 _DURATION_TEMPLATE = "Duration"
+_VALUE_TEMPLATES = frozenset({*_CONVERT_TEMPLATES, *_MEASUREMENT_TEMPLATES, _DURATION_TEMPLATE})
 
 #: ``DurationParserConfig.timesMap`` (a selection of languages); others use English
 _TIME_UNITS: dict[str, dict[str, str]] = {
@@ -125,7 +129,10 @@ def _text_patterns(dimension: Dimension, lang: str, strict: bool) -> _TextPatter
     symbols = number_symbols(lang)
     decimal, grouping = symbols.decimal_pattern, re.escape(symbols.grouping)
     labels = "|".join(map(re.escape, sorted(dimension.labels, key=len, reverse=True)))
-    prefix, postfix = (f"{SPACE}*", f"{SPACE}*") if strict else ("[^0-9]*?", f"{ANY}*")
+    if strict:
+        prefix = postfix = f"{JAVA_SPACE}*"
+    else:
+        prefix, postfix = "[^0-9]*?", f"{JAVA_DOT}*"
     number = rf"-?{decimal}?[0-9]+(?:[{grouping} ][0-9]{{3}})*(?:{decimal}[0-9]+)?"
     unit = rf"(?:&nbsp;)* *\(?\[?\[?({labels})"
 
@@ -137,10 +144,10 @@ def _text_patterns(dimension: Dimension, lang: str, strict: bool) -> _TextPatter
             r"(-?[0-9]+) *(?:ft|feet|foot|'|,|`) *([0-9]+) *"
             r"(?:in\b|inch\b|inches\b|''|,,|``\")"
         ),
-        value_unit=compile_(rf"(?<!-)({number}){unit}(?!/)(?!\\)(?!{_WORD})"),
+        value_unit=compile_(rf"(?<!-)({number}){unit}(?!/)(?!\\)(?!{JAVA_WORD})"),
         value_two_units=compile_(
-            rf"(?<!-)({number}){unit}{SPACE}*\({SPACE}*[0-9]+(?:{decimal}[0-9]+)?{SPACE}*"
-            rf"(?:{labels}){SPACE}*\){SPACE}*"
+            rf"(?<!-)({number}){unit}{JAVA_SPACE}*\({JAVA_SPACE}*[0-9]+(?:{decimal}[0-9]+)?"
+            rf"{JAVA_SPACE}*(?:{labels}){JAVA_SPACE}*\){JAVA_SPACE}*"
         ),
         unit_value=compile_(
             rf"({labels})\]?\]? *(?<!-)([\-0-9]+(?:{grouping}[0-9]{{3}})*(?:{decimal}[0-9]+)?)"
@@ -188,6 +195,8 @@ class _Parser:
 
     def from_template(self, template: Template) -> UnitValue | None:
         name = self.context.resolve_template(template_name(template))
+        if name not in _VALUE_TEMPLATES:
+            return None
         params = template_params(template)
         if name in _CONVERT_TEMPLATES:
             value_key, unit_key, fixed_unit = _CONVERT_TEMPLATES[name]
@@ -230,7 +239,7 @@ class _Parser:
         for named, positional, weight in (("h", "1", 3600.0), ("m", "2", 60.0), ("s", "3", 1.0)):
             param = params.get(named, params.get(positional))
             text = _first_text(param) if param is not None else None
-            part = _java_parse_double(text or "0")
+            part = java_parse_double(text or "0")
             if part is None:
                 return None
             seconds += part * weight
@@ -302,20 +311,11 @@ def _first_text(param: Wikicode) -> str | None:
     return next((node.value for node in param.nodes if isinstance(node, Text)), None)
 
 
-_JAVA_DOUBLE = re.compile(
-    r"[+-]?(?:NaN|Infinity|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[fFdD]?)"
-)
-
-
-def _java_parse_double(text: str) -> float | None:
-    """``Double.parseDouble`` (decimal forms), None where Java would throw."""
-    text = java_trim(text)
-    if not _JAVA_DOUBLE.fullmatch(text):
-        return None
-    return float(text.rstrip("fFdD").replace("Infinity", "inf"))
-
-
 # DurationParser ------------------------------------------------------------------------------
+
+_NON_WORD = re.compile(JAVA_NON_WORD)
+#: all that may stand before the first number of a negative duration
+_MINUS = re.compile(rf"{JAVA_SPACE}*-{JAVA_SPACE}?")
 
 
 @cache
@@ -324,10 +324,10 @@ def _duration_patterns(lang: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     unescaped."""
     units = "|".join(sorted(_TIME_UNITS.get(lang, _TIME_UNITS["en"]), key=len, reverse=True))
     colon = re.compile(
-        rf"[^0-9]*?(-)?{SPACE}?([0-9]+)?:([0-9][0-9]):?([0-9][0-9])?{SPACE}*({units})?"
-        rf"({_NON_WORD}[^0-9]*?|{_NON_WORD}*?)"
+        rf"[^0-9]*?(-)?{JAVA_SPACE}?([0-9]+)?:([0-9][0-9]):?([0-9][0-9])?{JAVA_SPACE}*({units})?"
+        rf"({JAVA_NON_WORD}[^0-9]*?|{JAVA_NON_WORD}*?)"
     )
-    value_unit = re.compile(rf"([0-9][,. \t\n\x0b\f\r0-9]*{SPACE}*)({units})")
+    value_unit = re.compile(rf"([0-9][,.{JAVA_SPACE_CHARS}0-9]*{JAVA_SPACE}*)({units})")
     return colon, value_unit
 
 
@@ -373,7 +373,7 @@ def parse_duration(text: str, target: Unit | Dimension, lang: str) -> float | No
     found: dict[str, float] = {}
     first_start = None
     for match in value_unit.finditer(text):
-        unit = units.get(re.sub(_NON_WORD, "", match.group(2)))
+        unit = units.get(_NON_WORD.sub("", match.group(2)))
         number = locale_number_prefix(match.group(1).replace(" ", ""), lang)
         if unit is None or number is None:
             return None
@@ -389,5 +389,5 @@ def parse_duration(text: str, target: Unit | Dimension, lang: str) -> float | No
         + found.get("month", 0.0) * 60 * 60 * 24 * 30.4375
         + found.get("year", 0.0) * 60 * 60 * 24 * 365.25
     )
-    negative = re.fullmatch(rf"{SPACE}*-{SPACE}?", text[:first_start]) is not None
+    negative = _MINUS.fullmatch(text[:first_start]) is not None
     return -seconds if negative else seconds
