@@ -214,7 +214,7 @@ def _query(args: argparse.Namespace, settings: Settings) -> int:
         print(f"dbod: {exc}", file=sys.stderr)
         return EXIT_QUERY
     if isinstance(result, Graph):
-        sys.stdout.write(result.serialize(format="turtle"))
+        sys.stdout.write(serialize(result, "ttl"))
     elif args.format == "table":
         sys.stdout.write(_table(result))
     elif args.format == "ttl":

@@ -84,6 +84,12 @@ class Literal:
     lang: str | None = None
 
 
+class Blank(str):
+    """A blank node's label (extraction makes none; statements read from a graph may hold them)."""
+
+    __slots__ = ()
+
+
 Term = IRI | Literal
 
 
@@ -146,8 +152,10 @@ def _escape_iri(iri: str) -> str:
     return iri.translate(_IRI_ESCAPES) if _IRI_SPECIAL.search(iri) else iri
 
 
-def format_term(term: Term | str) -> str:
+def format_term(term: Term | Blank | str) -> str:
     """A term in N-Triples syntax (a plain ``str`` is taken as an IRI)."""
+    if isinstance(term, Blank):
+        return f"_:{term}"
     if isinstance(term, Literal):
         quoted = f'"{_escape_literal(term.lexical)}"'
         if term.lang:
@@ -158,10 +166,21 @@ def format_term(term: Term | str) -> str:
     return f"<{_escape_iri(term)}>"
 
 
-def ntriples_line(triple: Triple) -> str:
-    """One triple as an N-Triples line, with its newline."""
+def ntriples_line(triple: Triple | tuple[str | Term, str | Term, str | Term]) -> str:
+    """One triple (or a subject, predicate, object tuple) as an N-Triples line, with its
+    newline."""
     subject, predicate, obj = (format_term(term) for term in triple[:3])
     return f"{subject} {predicate} {obj} .\n"
+
+
+def from_rdflib(term: rdflib.term.Node) -> Term | Blank:
+    """Our term for an rdflib one (the inverse of :func:`to_rdflib`)."""
+    if isinstance(term, rdflib.BNode):
+        return Blank(term)
+    if isinstance(term, rdflib.Literal):
+        datatype = str(term.datatype) if term.datatype is not None else None
+        return Literal(str(term), datatype=datatype, lang=term.language)
+    return IRI(term)
 
 
 def to_rdflib(term: Term | str) -> rdflib.term.Identifier:

@@ -10,6 +10,8 @@ from pathlib import Path
 import rdflib
 import rdflib.compare
 
+from tests.queries import LEADER_NAME, LEADERS
+
 
 def dbod(shared_data: Path, cache_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     dump = shared_data / "dbpedia" / "minidump_en_wiki.xml.bz2"
@@ -52,25 +54,20 @@ def test_fetch_formats(shared_data: Path, tmp_path: Path) -> None:
 
 
 def test_query_in_process(shared_data: Path, tmp_path: Path) -> None:
-    leaders = (
-        "PREFIX dbo: <http://dbpedia.org/ontology/> PREFIX dbr: <http://dbpedia.org/resource/> "
-        "SELECT ?leader ?name WHERE { dbr:Berlin dbo:politicalLeader ?leader . "
-        "?leader dbo:personName ?name }"
-    )
-    table = dbod(shared_data, tmp_path / "cache", "query", leaders)
+    table = dbod(shared_data, tmp_path / "cache", "query", LEADERS)
     assert table.returncode == 0, table.stderr
-    assert '"Michael Müller"' in table.stdout and "(1 rows)" in table.stdout
-    as_json = dbod(shared_data, tmp_path / "cache", "query", leaders, "--format", "json")
+    assert f'"{LEADER_NAME}"' in table.stdout and "(1 rows)" in table.stdout
+    as_json = dbod(shared_data, tmp_path / "cache", "query", LEADERS, "--format", "json")
     rows = json.loads(as_json.stdout)["results"]["bindings"]
-    assert rows[0]["name"] == {"type": "literal", "value": "Michael Müller"}
-    csv = dbod(shared_data, tmp_path / "cache", "query", leaders, "--format", "csv")
+    assert rows[0]["name"] == {"type": "literal", "value": LEADER_NAME}
+    csv = dbod(shared_data, tmp_path / "cache", "query", LEADERS, "--format", "csv")
     assert csv.stdout.splitlines()[0] == "leader,name"
     construct = dbod(
         shared_data, tmp_path / "cache", "query",
         "CONSTRUCT { ?s a ?t } WHERE { <http://dbpedia.org/resource/IKEA> a ?t . ?s a ?t }",
     )  # fmt: skip
     graph = rdflib.Graph().parse(data=construct.stdout, format="turtle")
-    assert len(graph) > 0
+    assert len(graph) > 0 and "@prefix dbo: <http://dbpedia.org/ontology/>" in construct.stdout
     bad = dbod(shared_data, tmp_path / "cache", "query", "SELECT * {")
     assert bad.returncode == 4 and "line 1, column" in bad.stderr and "Traceback" not in bad.stderr
     unsupported = dbod(

@@ -36,16 +36,8 @@ from dbod.client import Embedded
 from dbod.client.protocol import READ, Emit, Head, Send, Service
 from dbod.sources.mediawiki import Sleep
 from tests.conftest import start_server, stop_server
+from tests.queries import LEADER, LEADER_NAME, LEADERS, PREFIXES
 
-PREFIXES = """PREFIX dbo: <http://dbpedia.org/ontology/>
-PREFIX dbr: <http://dbpedia.org/resource/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-"""
-LEADERS = (
-    PREFIXES
-    + """SELECT ?leader ?name WHERE {
-  dbr:Berlin dbo:politicalLeader ?leader . ?leader dbo:personName ?name . }"""
-)
 BERLIN = rdflib.URIRef("http://dbpedia.org/resource/Berlin")
 NO_RETRY = RetryPolicy(max_retries=0)
 SRX_HEAD = b'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
@@ -165,8 +157,7 @@ def test_results_are_rows_of_rdflib_terms(client: Client) -> None:
     results = client.sparql(LEADERS)
     assert isinstance(results, Results)
     assert results.vars == (rdflib.Variable("leader"), rdflib.Variable("name"))
-    leader = rdflib.URIRef("http://dbpedia.org/resource/Berlin__PoliticalFunction__1")
-    name = rdflib.Literal("Michael Müller")
+    leader, name = rdflib.URIRef(LEADER), rdflib.Literal(LEADER_NAME)
     assert [tuple(row) for row in results] == [(leader, name)]
     assert len(results) == 1 and results[0].name == name and results[0]["leader"] == leader
     assert results.to_dicts() == [{"leader": leader, "name": name}]

@@ -12,18 +12,11 @@ from pathlib import Path
 import httpx
 import pytest
 import rdflib
+import rdflib.compare
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
 
-PREFIXES = """PREFIX dbo: <http://dbpedia.org/ontology/>
-PREFIX dbr: <http://dbpedia.org/resource/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-"""
-LEADERS = (
-    PREFIXES
-    + """SELECT ?leader ?name WHERE {
-  dbr:Berlin dbo:politicalLeader ?leader . ?leader dbo:personName ?name . }"""
-)
+from tests.queries import LEADER, LEADER_NAME, LEADERS, PREFIXES
 
 
 @pytest.fixture(scope="module")
@@ -43,19 +36,16 @@ def test_sparqlwrapper_select_in_every_format(endpoint: str) -> None:
     rows = as_json["results"]["bindings"]
     assert rows == [
         {
-            "leader": {
-                "type": "uri",
-                "value": "http://dbpedia.org/resource/Berlin__PoliticalFunction__1",
-            },
-            "name": {"type": "literal", "value": "Michael Müller"},
+            "leader": {"type": "uri", "value": LEADER},
+            "name": {"type": "literal", "value": LEADER_NAME},
         }
     ]
     xml = wrapper(endpoint, LEADERS, XML).queryAndConvert()
-    assert "Michael Müller" in xml.toxml()
+    assert LEADER_NAME in xml.toxml()
     csv_text = wrapper(endpoint, LEADERS, CSV).queryAndConvert().decode()
-    assert csv_text.splitlines()[0] == "leader,name" and "Michael Müller" in csv_text
+    assert csv_text.splitlines()[0] == "leader,name" and LEADER_NAME in csv_text
     tsv_text = wrapper(endpoint, LEADERS, TSV).queryAndConvert().decode()
-    assert tsv_text.splitlines()[0] == "?leader\t?name" and '"Michael Müller"' in tsv_text
+    assert tsv_text.splitlines()[0] == "?leader\t?name" and f'"{LEADER_NAME}"' in tsv_text
 
 
 def test_sparqlwrapper_ask_construct_describe(endpoint: str) -> None:
@@ -83,7 +73,7 @@ def test_sparqlwrapper_ask_construct_describe(endpoint: str) -> None:
 def test_rdflib_sparqlstore(endpoint: str) -> None:
     store = SPARQLStore(endpoint, returnFormat="json")
     rows = list(store.query(LEADERS))
-    assert [str(row.name) for row in rows] == ["Michael Müller"]
+    assert [str(row.name) for row in rows] == [LEADER_NAME]
 
 
 @pytest.mark.parametrize(
@@ -181,13 +171,60 @@ def test_unanchored_patterns_say_they_come_from_the_cache(endpoint: str) -> None
     assert "http://dbpedia.org/resource/Berlin" in cities
 
 
+#: the graph formats /sparql offers: media type -> rdflib parser
+GRAPH_FORMATS = {
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "text/n3": "n3",
+    "application/ld+json": "json-ld",
+    "application/rdf+xml": "xml",
+}
+
+
 def test_service_description_and_form(endpoint: str) -> None:
-    described = httpx.get(endpoint, headers={"Accept": "text/turtle"}, timeout=60)
-    graph = rdflib.Graph().parse(data=described.text, format="turtle")
     sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
-    assert (None, rdflib.RDF.type, sd.Service) in graph
+    graphs = []
+    for media_type, parser in GRAPH_FORMATS.items():
+        described = httpx.get(endpoint, headers={"Accept": media_type}, timeout=60)
+        assert described.status_code == 200, media_type
+        assert described.headers["content-type"].split(";")[0] == media_type
+        graph = rdflib.Graph().parse(data=described.text, format=parser)
+        assert (None, rdflib.RDF.type, sd.Service) in graph
+        assert (None, sd.endpoint, rdflib.URIRef(endpoint)) in graph
+        graphs.append(graph)
+    assert all(rdflib.compare.isomorphic(graphs[0], graph) for graph in graphs[1:])
     form = httpx.get(endpoint, headers={"Accept": "text/html"}, timeout=60)
     assert "<form" in form.text and "textarea" in form.text
+
+
+CONSTRUCT_LEADER = (
+    PREFIXES
+    + """CONSTRUCT { dbr:Berlin dbo:leader [ rdfs:label ?name ] } WHERE {
+    dbr:Berlin dbo:politicalLeader ?l . ?l dbo:personName ?name }"""
+)
+
+
+@pytest.mark.parametrize("media_type", GRAPH_FORMATS)
+def test_construct_in_every_graph_format(endpoint: str, media_type: str) -> None:
+    """The same graph (with its blank node) by Accept and by ``format``, in each format."""
+    expected = rdflib.Graph()
+    leader = rdflib.BNode()
+    expected.add((rdflib.URIRef("http://dbpedia.org/resource/Berlin"),
+                  rdflib.URIRef("http://dbpedia.org/ontology/leader"), leader))  # fmt: skip
+    expected.add((leader, rdflib.RDFS.label, rdflib.Literal(LEADER_NAME)))
+    for params, accept in (({}, media_type), ({"format": media_type}, "text/csv")):
+        response = httpx.get(
+            endpoint,
+            params={"query": CONSTRUCT_LEADER, **params},
+            headers={"Accept": accept},
+            timeout=60,
+        )
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"].split(";")[0] == media_type
+        graph = rdflib.Graph().parse(data=response.text, format=GRAPH_FORMATS[media_type])
+        assert rdflib.compare.isomorphic(graph, expected), response.text
+        if media_type == "text/turtle":  # the project's prefixes, as /data has them
+            assert "@prefix dbr: <http://dbpedia.org/resource/> ." in response.text
 
 
 def test_bind_joins_fetch_50_titles_per_request(
@@ -261,12 +298,7 @@ def run_comunica(endpoint: str, query: str) -> str:
 
 def test_comunica_select_ask_construct(endpoint: str) -> None:
     rows = json.loads(run_comunica(endpoint, LEADERS))
-    assert rows == [
-        {
-            "leader": "http://dbpedia.org/resource/Berlin__PoliticalFunction__1",
-            "name": '"Michael Müller"',
-        }
-    ]
+    assert rows == [{"leader": LEADER, "name": f'"{LEADER_NAME}"'}]
     assert run_comunica(endpoint, PREFIXES + "ASK { dbr:Berlin a dbo:City }").strip() == "true"
     construct = run_comunica(
         endpoint,

@@ -112,12 +112,23 @@ def test_resource_redirects_by_accept(client, accept: str | None, location: str)
     assert response.headers["vary"] == "Accept"
 
 
-def test_unsatisfiable_accept_is_406(client) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    ("path", "params", "offered"),
+    [
+        ("/resource/Berlin", {}, "text/turtle"),
+        ("/ontology/City", {}, "text/turtle"),
+        ("/sparql", {}, "text/turtle"),  # the service description
+        ("/sparql", {"query": "ASK {}"}, "application/sparql-results+json"),
+        ("/sparql", {"query": "CONSTRUCT WHERE {}"}, "application/n-triples"),
+    ],
+)
+def test_unsatisfiable_accept_is_406(client, path: str, params: dict, offered: str) -> None:  # type: ignore[no-untyped-def]
     response = client.get(
-        "/resource/Berlin", headers={"Accept": "image/png"}, follow_redirects=False
+        path, params=params, headers={"Accept": "image/png"}, follow_redirects=False
     )
     assert response.status_code == 406
-    assert "text/turtle" in response.text
+    assert offered in response.text
+    assert response.headers["vary"] == "Accept"
 
 
 @pytest.mark.parametrize(
@@ -214,6 +225,13 @@ def test_health_ready_and_docs(client) -> None:  # type: ignore[no-untyped-def]
     assert "/resource/{name}" in client.get("/openapi.json").text
 
 
+UPSTREAM_PATHS = [
+    ("/data/Berlin.ttl", {}),
+    ("/page/Berlin", {}),
+    ("/sparql", {"query": "ASK { <http://dbpedia.org/resource/Berlin> ?p ?o }"}),
+]
+
+
 def test_upstream_down_with_nothing_cached_is_503(shared_data: Path, tmp_path: Path) -> None:
     from tests.conftest import start_server, stop_server
 
@@ -221,11 +239,29 @@ def test_upstream_down_with_nothing_cached_is_503(shared_data: Path, tmp_path: P
         "http://127.0.0.1:9/api.php", shared_data / "dbpedia", tmp_path / "c"
     )
     try:
-        response = httpx.get(f"{base}/data/Berlin.ttl", timeout=120)
-        assert response.status_code == 503
-        assert int(response.headers["retry-after"]) >= 1
-        assert "unreachable" in response.text
+        for path, params in UPSTREAM_PATHS:
+            response = httpx.get(f"{base}{path}", params=params, timeout=120)
+            assert response.status_code == 503, path
+            assert int(response.headers["retry-after"]) >= 1
+            assert "unreachable" in response.text
         assert httpx.get(f"{base}/ready", timeout=120).status_code == 503
+    finally:
+        stop_server(process)
+
+
+def test_upstream_answering_unusably_is_503(
+    mediawiki_api: str, shared_data: Path, tmp_path: Path
+) -> None:
+    from tests.conftest import start_server, stop_server
+
+    gone = mediawiki_api.rsplit("/", 1)[0] + "/gone/api.php"  # answers 404
+    process, base = start_server(gone, shared_data / "dbpedia", tmp_path / "c")
+    try:
+        for path, params in UPSTREAM_PATHS:
+            response = httpx.get(f"{base}{path}", params=params, timeout=120)
+            assert response.status_code == 503, path
+            assert response.headers["retry-after"] == "60"
+            assert "unusably" in response.text
     finally:
         stop_server(process)
 

@@ -10,6 +10,8 @@ shows its notice; an ontology term renders too.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import re
 from collections.abc import Iterator
@@ -19,6 +21,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import httpx
 import pytest
 import rdflib
 from conftest import PROJECT_ROOT, start_server, stop_server, unavailable
@@ -26,7 +29,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dbod.formats import FORMATS
-from dbod.web.html import CONTENT_SECURITY_POLICY, STYLE, render_message, render_page, render_term
+from dbod.web.html import CONTENT_SECURITY_POLICY, render_message, render_page, render_term
 from extractors.rdf import DBO, DBR, FOAF, IRI, PROV, RDFS, Literal, Term, Triple
 
 if TYPE_CHECKING:
@@ -168,14 +171,65 @@ def test_any_message_renders_safely(status: int, message: str) -> None:
     assert message in "".join(check_safe(render_message(status, message)).text)
 
 
-def test_the_policy_admits_exactly_our_style_sheet() -> None:
-    import base64
-    import hashlib
+class StyleAndPolicy(HTMLParser):
+    """The text of each <style> element and the policy of each CSP <meta>, as a browser reads
+    them (the text of <style> is raw: no character references)."""
 
-    digest = base64.b64encode(hashlib.sha256(STYLE.encode()).digest()).decode()
-    assert f"style-src 'sha256-{digest}'" in CONTENT_SECURITY_POLICY
-    assert "default-src 'none'" in CONTENT_SECURITY_POLICY
-    assert "script-src" not in CONTENT_SECURITY_POLICY  # falls back to default-src 'none'
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.styles: list[str] = []
+        self.policies: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "style":
+            self._in_style = True
+            self.styles.append("")
+        elif tag == "meta" and (attributes.get("http-equiv") or "").lower() == (
+            "content-security-policy"
+        ):
+            self.policies.append(attributes.get("content") or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            self.styles[-1] += data
+
+
+def directives(policy: str) -> dict[str, list[str]]:
+    """A Content-Security-Policy as directive name -> its sources."""
+    out = {}
+    for directive in policy.split(";"):
+        name, *sources = directive.split()
+        out[name.lower()] = sources
+    return out
+
+
+def assert_admits_only_its_style(document: str, header: str | None = None) -> None:
+    """The page's policies (its CSP <meta>, and the header when given) let exactly the page's
+    one <style> element apply, by its digest, and run no script."""
+    parsed = StyleAndPolicy()
+    parsed.feed(document)
+    parsed.close()
+    assert len(parsed.styles) == 1 and parsed.styles[0].strip()
+    digest = base64.b64encode(hashlib.sha256(parsed.styles[0].encode()).digest()).decode()
+    assert len(parsed.policies) == 1
+    for policy in [*parsed.policies, *([header] if header is not None else [])]:
+        parts = directives(policy)
+        assert parts["style-src"] == [f"'sha256-{digest}'"]
+        assert parts["default-src"] == ["'none'"]
+        assert "script-src" not in parts  # falls back to default-src 'none'
+
+
+def test_the_policy_admits_exactly_the_style_sheet_of_each_page() -> None:
+    subject = DBR + "Berlin"
+    triples = [Triple(subject, RDFS + "label", Literal("Berlin", lang="en"), "test")]
+    assert_admits_only_its_style(render_page(subject=subject, name="Berlin", triples=triples))
+    assert_admits_only_its_style(render_message(404, "no such page"))
 
 
 def test_wikipedia_metadata_stale_notice_and_ontology_pages() -> None:
@@ -399,6 +453,19 @@ def test_an_ontology_term_renders_in_chromium(dump_browsing: Browsing) -> None:
     assert page.locator("h1").inner_text() == "settlement"
     dump_browsing.assert_inert()
     dump_browsing.assert_quiet()
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/page/Hostile_%22page%22_%26_'co'", "/ontology/City", "/sparql", "/page/No_such_page"],
+)
+def test_every_html_answer_admits_exactly_its_style_sheet(dump_server: str, path: str) -> None:
+    response = httpx.get(dump_server + path, headers={"Accept": "text/html"}, timeout=60)
+    assert response.status_code == (404 if "No_such" in path else 200)
+    assert response.headers["content-type"].startswith("text/html")
+    header = response.headers["content-security-policy"]
+    assert directives(header)["frame-ancestors"] == ["'none'"]
+    assert_admits_only_its_style(response.text, header)
 
 
 # -- Berlin from the MediaWiki testbed --------------------------------------------------------

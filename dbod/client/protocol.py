@@ -26,6 +26,7 @@ from rdflib.query import ResultRow
 
 from dbod.client.errors import DbodError, InvalidName, error_for
 from dbod.client.results import Results, SrxReader
+from dbod.formats import COMMENTED_MEDIA_TYPES
 from dbod.sources.mediawiki import RetryPolicy, Sleep, parse_retry_after
 from dbod.web.names import ResourceName, parse_name, path_segment
 from extractors.rdf import DBR
@@ -41,8 +42,6 @@ SPARQL_ACCEPT = f"{SPARQL_XML}, {N_TRIPLES};q=0.9"
 MAX_ERROR_BYTES = 64 * 1024
 MAX_REDIRECTS = 5
 DEFAULT_RETRY = RetryPolicy(max_retries=3, base=0.5, cap=30.0, deadline=120.0)
-#: media types in which the service writes an error message as comment lines
-_COMMENTED = frozenset({"text/turtle", N_TRIPLES, "text/n3"})
 
 
 @dataclass(frozen=True)
@@ -237,6 +236,6 @@ def _graph(head: Head, body: bytes) -> Graph:
 def _message(head: Head, body: bytes) -> str:
     """An error answer's message (the service writes it as comments in RDF formats)."""
     text = body.decode("utf-8", "replace").strip()
-    if _media_type(head) in _COMMENTED:
+    if _media_type(head) in COMMENTED_MEDIA_TYPES:
         text = "\n".join(line.removeprefix("#").strip() for line in text.splitlines())
     return text or f"HTTP {head.status}"

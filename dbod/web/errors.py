@@ -10,8 +10,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
 from dbod.formats import BY_MEDIA_TYPE
+from dbod.sources.mediawiki import UpstreamError, UpstreamUnavailable
 from dbod.web.conneg import negotiate
-from dbod.web.html import render_message
+from dbod.web.html import HTML_HEADERS, render_message
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +27,28 @@ class Problem(Exception):
         self.headers = headers or {}
 
 
+def negotiate_or_406(request: Request, offers: list[str], what: str = "representation") -> str:
+    """The offer the request's Accept prefers; a 406 naming the offers (and varying by Accept,
+    as the answer it stands for would) when none is acceptable."""
+    chosen = negotiate(request.headers.get("accept"), offers)
+    if chosen is None:
+        raise Problem(
+            406, f"no acceptable {what}; available: {', '.join(offers)}", {"Vary": "Accept"}
+        )
+    return chosen
+
+
+def upstream_problem(exc: UpstreamUnavailable | UpstreamError) -> Problem:
+    """Wikipedia failing a request we could not answer without it: 503, with when to retry."""
+    if isinstance(exc, UpstreamUnavailable):
+        return Problem(
+            503,
+            "Wikipedia is unreachable and nothing cached answers this; try again later",
+            {"Retry-After": str(max(1, round(exc.retry_after)))},
+        )
+    return Problem(503, "Wikipedia answered unusably; try again later", {"Retry-After": "60"})
+
+
 def problem_response(
     request: Request, status: int, message: str, headers: dict[str, str]
 ) -> Response:
@@ -33,9 +56,9 @@ def problem_response(
     offers = ["text/html", "text/plain", *BY_MEDIA_TYPE]
     chosen = negotiate(request.headers.get("accept"), offers) or "text/plain"
     if chosen == "text/html":
-        return HTMLResponse(render_message(status, message), status, headers)
+        return HTMLResponse(render_message(status, message), status, {**headers, **HTML_HEADERS})
     fmt = BY_MEDIA_TYPE.get(chosen)
-    if fmt is not None and fmt.name in ("ttl", "nt", "n3"):
+    if fmt is not None and fmt.comments:
         body = "".join(f"# {line}\n" for line in message.splitlines())
         return Response(body, status, headers, media_type=fmt.media_type)
     return PlainTextResponse(message + "\n", status, headers)
@@ -47,6 +70,12 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> Response:
         return problem_response(request, exc.status, exc.message, exc.headers)
+
+    @app.exception_handler(UpstreamUnavailable)
+    @app.exception_handler(UpstreamError)
+    async def _upstream(request: Request, exc: UpstreamUnavailable | UpstreamError) -> Response:
+        problem = upstream_problem(exc)
+        return problem_response(request, problem.status, problem.message, problem.headers)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:

@@ -48,19 +48,15 @@ CONTENT_SECURITY_POLICY = (
     f"default-src 'none'; img-src https: http:; style-src 'sha256-{_STYLE_HASH}'; "
     "base-uri 'none'; form-action 'self'"
 )
+#: the headers of every HTML answer: the policy again, with what only a header can say
+HTML_HEADERS = {"Content-Security-Policy": f"{CONTENT_SECURITY_POLICY}; frame-ancestors 'none'"}
 
 LICENSE = "http://creativecommons.org/licenses/by-sa/3.0/"
-#: a digest of this module: cached pages of an older layout are never served
-PAGE_LAYOUT = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
-
-_FORMAT_LABELS = {
-    "ttl": "Turtle",
-    "nt": "N-Triples",
-    "n3": "N3",
-    "jsonld": "JSON-LD",
-    "rdfxml": "RDF/XML",
-    "rdfjson": "RDF/JSON",
-}
+#: a digest of this module and the format table (pages link every format by its label): cached
+#: pages of an older layout are never served
+PAGE_LAYOUT = hashlib.sha256(
+    Path(__file__).read_bytes() + repr(list(FORMATS.values())).encode()
+).hexdigest()[:12]
 
 _COMPACT = sorted(((ns, prefix) for prefix, ns in PREFIXES.items()), key=lambda p: -len(p[0]))
 
@@ -236,8 +232,7 @@ def render_page(
         f'<link rel=alternate type="{fmt.media_type}" href="{href}">\n' for fmt, href in formats
     )
     format_links = " · ".join(
-        f'<a rel=alternate type="{fmt.media_type}" href="{href}">'
-        f"{_FORMAT_LABELS.get(fmt.name, fmt.name)}</a>"
+        f'<a rel=alternate type="{fmt.media_type}" href="{href}">{escape(fmt.label)}</a>'
         for fmt, href in formats
     )
     about = f"An entity of type {render_term(kind)} · " if kind is not None else ""

@@ -15,11 +15,9 @@ from starlette.responses import RedirectResponse, Response
 from dbod.core import Core, Description, NoSuchNode, NotFound
 from dbod.formats import BY_EXTENSION, BY_MEDIA_TYPE, FORMATS, serialize
 from dbod.settings import Settings
-from dbod.sources.mediawiki import UpstreamError, UpstreamUnavailable
 from dbod.store import representation_key
-from dbod.web.conneg import negotiate
-from dbod.web.errors import Problem
-from dbod.web.html import CONTENT_SECURITY_POLICY, LICENSE, PAGE_LAYOUT, render_page
+from dbod.web.errors import Problem, negotiate_or_406
+from dbod.web.html import HTML_HEADERS, LICENSE, PAGE_LAYOUT, render_page
 from dbod.web.memory import ExpiringLRU
 from dbod.web.names import ResourceName, parse_name, path_segment
 from extractors.rdf import DBR, Triple
@@ -49,13 +47,7 @@ def _parse(raw: str) -> ResourceName:
 async def resource(request: Request, name: str) -> Response:
     """See Other to ``/page/NAME`` for browsers, or to ``/data/NAME.EXT`` by Accept."""
     parsed = _parse(_raw_name(request, "/resource/"))
-    offers = [*HTML_TYPES, *BY_MEDIA_TYPE]
-    chosen = negotiate(request.headers.get("accept"), offers)
-    if chosen is None:
-        supported = ", ".join(offers)
-        raise Problem(
-            406, f"no acceptable representation; available: {supported}", {"Vary": "Accept"}
-        )
+    chosen = negotiate_or_406(request, [*HTML_TYPES, *BY_MEDIA_TYPE])
     segment = path_segment(parsed.encoded)
     if chosen in HTML_TYPES:
         target = f"/page/{segment}"
@@ -65,6 +57,7 @@ async def resource(request: Request, name: str) -> Response:
 
 
 async def _describe(request: Request, parsed: ResourceName) -> Description:
+    """The description of the named page; Wikipedia's failures become 503s (errors.py)."""
     core: Core = request.app.state.core
     try:
         return await core.get(parsed.title)
@@ -72,14 +65,6 @@ async def _describe(request: Request, parsed: ResourceName) -> Description:
         raise Problem(404, f"no Wikipedia page is titled {parsed.title!r}") from None
     except InvalidTitle as exc:
         raise Problem(400, f"malformed resource name: {exc}") from None
-    except UpstreamUnavailable as exc:
-        retry = str(max(1, round(exc.retry_after)))
-        raise Problem(503, "Wikipedia is unreachable and nothing is cached; try again later",
-                      {"Retry-After": retry}) from None  # fmt: skip
-    except UpstreamError:
-        raise Problem(
-            503, "Wikipedia answered unusably; try again later", {"Retry-After": "60"}
-        ) from None
 
 
 def _wants_incoming(request: Request) -> bool:
@@ -261,8 +246,5 @@ async def page(request: Request, name: str) -> Response:
     rendered = await _render(request, parsed, "page", f"html-{PAGE_LAYOUT}", "", html)
     if isinstance(rendered, Response):
         return rendered
-    headers = {
-        "Link": _links(path_segment(parsed.encoded), ""),
-        "Content-Security-Policy": f"{CONTENT_SECURITY_POLICY}; frame-ancestors 'none'",
-    }
+    headers = {"Link": _links(path_segment(parsed.encoded), ""), **HTML_HEADERS}
     return _respond(request, rendered, "text/html; charset=utf-8", headers)

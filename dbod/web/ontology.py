@@ -6,9 +6,8 @@ from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, Response
 
 from dbod.formats import BY_EXTENSION, BY_MEDIA_TYPE, RdfFormat, serialize
-from dbod.web.conneg import negotiate
-from dbod.web.errors import Problem
-from dbod.web.html import render_page
+from dbod.web.errors import Problem, negotiate_or_406
+from dbod.web.html import HTML_HEADERS, render_page
 from dbod.web.linked_data import HTML_TYPES
 from extractors.ontology import Ontology
 from extractors.rdf import DBO, IRI, OWL, RDF_TYPE, RDFS, Literal, Triple
@@ -73,16 +72,13 @@ async def ontology_term(request: Request, term: str) -> Response:
         raise Problem(404, f"the DBpedia ontology has no class or property {term!r}")
     if fmt is not None:
         return Response(serialize(triples, fmt.name), media_type=fmt.media_type)
-    offers = [*HTML_TYPES, *BY_MEDIA_TYPE]
-    chosen = negotiate(request.headers.get("accept"), offers)
-    if chosen is None:
-        raise Problem(406, f"no acceptable representation; available: {', '.join(offers)}")
+    chosen = negotiate_or_406(request, [*HTML_TYPES, *BY_MEDIA_TYPE])
     headers = {"Vary": "Accept"}
     subject = triples[0].subject
     if chosen in HTML_TYPES:
         body = render_page(
             subject=subject, name=subject[len(DBO) :], triples=triples, data_path="/ontology/"
         )
-        return HTMLResponse(body, headers=headers)
+        return HTMLResponse(body, headers={**headers, **HTML_HEADERS})
     fmt = BY_MEDIA_TYPE[chosen]
     return Response(serialize(triples, fmt.name), media_type=fmt.media_type, headers=headers)

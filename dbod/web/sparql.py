@@ -12,21 +12,20 @@ SPARQLWrapper and DBpedia's Virtuoso take them) override Accept.
 from __future__ import annotations
 
 import asyncio
+from functools import lru_cache
 from html import escape
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from starlette.responses import HTMLResponse, Response
 
 from dbod.core import Core
-from dbod.formats import BY_MEDIA_TYPE, FORMATS
+from dbod.formats import FORMATS, RdfFormat, serialize
 from dbod.settings import Settings
-from dbod.sources.mediawiki import UpstreamError, UpstreamUnavailable
 from dbod.sparql_dataset import run_query
-from dbod.web.conneg import negotiate
-from dbod.web.errors import Problem
-from dbod.web.html import render_message
+from dbod.web.errors import Problem, negotiate_or_406
+from dbod.web.html import HTML_HEADERS, render_message
 from extractors.rdf import DBR, PREFIXES
 from sparql_lite import (
     MEDIA_TYPES,
@@ -36,8 +35,8 @@ from sparql_lite import (
     SelectResult,
     UnsupportedFeature,
     parse_query,
-    serialize,
 )
+from sparql_lite import serialize as serialize_results
 
 router = APIRouter()
 
@@ -46,6 +45,7 @@ CACHE_ONLY_NOTE = "urn:dbod:note:cache-only-partial-answer"
 DEFAULT_GRAPH = "http://dbpedia.org"
 MAX_QUERY_BYTES = 64 * 1024
 
+#: SELECT and ASK answers: media type -> sparql_lite format name
 RESULT_TYPES = {
     "application/sparql-results+json": "json",
     "application/json": "json",
@@ -55,29 +55,19 @@ RESULT_TYPES = {
     "text/csv": "csv",
     "text/tab-separated-values": "tsv",
 }
-#: values of ``format`` / ``output`` that real clients send
-FORMAT_NAMES = {
-    **RESULT_TYPES,
-    "json": "json",
-    "xml": "xml",
-    "csv": "csv",
-    "tsv": "tsv",
-    "turtle": "ttl",
-    "ttl": "ttl",
-    "text/turtle": "ttl",
-    "n3": "n3",
-    "text/n3": "n3",
-    "nt": "nt",
-    "ntriples": "nt",
-    "application/n-triples": "nt",
-    "json-ld": "jsonld",
-    "jsonld": "jsonld",
-    "application/ld+json": "jsonld",
-    "rdf": "rdfxml",
-    "rdfxml": "rdfxml",
-    "application/rdf+xml": "rdfxml",
+#: CONSTRUCT and DESCRIBE answers and the service description: every RDF format but RDF/JSON,
+#: whose media type application/json SPARQL clients send when they want JSON results
+GRAPH_FORMATS: list[RdfFormat] = [fmt for fmt in FORMATS.values() if fmt.name != "rdfjson"]
+GRAPH_TYPES = [fmt.media_type for fmt in GRAPH_FORMATS]
+#: values of ``format`` / ``output`` that real clients send (SPARQLWrapper, Virtuoso's) and media
+#: types, for results (-> a sparql_lite format name) and for graphs (-> a dbod.formats name)
+RESULT_NAMES = {**RESULT_TYPES, **{name: name for name in MEDIA_TYPES}}
+GRAPH_NAMES = {
+    alias: fmt.name
+    for fmt in GRAPH_FORMATS
+    for alias in (fmt.name, *fmt.extensions, fmt.rdflib_name, *fmt.media_types)
+    if alias is not None
 }
-GRAPH_FORMATS = {"ttl", "nt", "n3", "jsonld", "rdfxml"}
 
 
 @router.get("/sparql", summary="SPARQL query (GET), or the service description / query form")
@@ -176,61 +166,43 @@ async def _answer(request: Request, text: str, format_parameter: str | None) -> 
         )
     except LimitExceeded as exc:
         raise Problem(422, f"{exc}; narrow the query (anchor it on fewer resources)") from None
-    except UpstreamUnavailable as exc:
-        raise Problem(
-            503,
-            "Wikipedia is unreachable; try again later",
-            {"Retry-After": str(max(1, round(exc.retry_after)))},
-        ) from None
-    except UpstreamError:
-        raise Problem(
-            503, "Wikipedia answered unusably; try again later", {"Retry-After": "60"}
-        ) from None
     headers = {"Vary": "Accept", "X-DBOD-Resources-Fetched": str(dataset.fetched)}
     if dataset.cache_only:
         headers["X-DBOD-Cache-Only"] = "true"
     if isinstance(result, Graph):
-        body = result.serialize(format=_rdflib_name(fmt))
+        body = serialize(result, fmt)
         return Response(body, media_type=FORMATS[fmt].media_type, headers=headers)
     if dataset.cache_only and isinstance(result, SelectResult | AskResult):
         result.links = (*result.links, CACHE_ONLY_NOTE)
-    return Response(serialize(result, fmt), media_type=MEDIA_TYPES[fmt], headers=headers)
-
-
-def _rdflib_name(fmt: str) -> str:
-    return {"nt": "nt11"}.get(fmt) or FORMATS[fmt].rdflib_name or "turtle"
+    return Response(serialize_results(result, fmt), media_type=MEDIA_TYPES[fmt], headers=headers)
 
 
 def _choose_format(request: Request, parameter: str | None, is_graph: bool) -> str:
-    if parameter:
-        name = FORMAT_NAMES.get(parameter.strip().lower())
-        if name is not None and (name in GRAPH_FORMATS) == is_graph:
-            return name
-    if is_graph:
-        offers = [FORMATS[name].media_type for name in ("ttl", "nt", "n3", "jsonld", "rdfxml")]
-        chosen = negotiate(request.headers.get("accept"), offers)
-        if chosen is None:
-            raise Problem(406, f"no acceptable graph format; available: {', '.join(offers)}")
-        return BY_MEDIA_TYPE[chosen].name
-    offers = list(RESULT_TYPES)
-    chosen = negotiate(request.headers.get("accept"), offers)
-    if chosen is None:
-        raise Problem(406, f"no acceptable results format; available: {', '.join(offers)}")
-    return RESULT_TYPES[chosen]
+    """The format ``format`` / ``output`` names for this query form, else the one Accept
+    prefers: a name of :data:`~dbod.formats.FORMATS` for graphs, of MEDIA_TYPES for results."""
+    names, offers = (GRAPH_NAMES, GRAPH_TYPES) if is_graph else (RESULT_NAMES, list(RESULT_TYPES))
+    name = names.get(parameter.strip().lower()) if parameter else None
+    if name is not None:
+        return name
+    what = "graph format" if is_graph else "results format"
+    return names[negotiate_or_406(request, offers, what)]
 
 
+#: stands for the endpoint's URL (which depends on the Host the request names)
+ENDPOINT = "urn:dbod:sparql-endpoint"
 SERVICE_DESCRIPTION = f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
 @prefix dbo: <{PREFIXES["dbo"]}> .
 
 [] a sd:Service ;
-    sd:endpoint <{{endpoint}}> ;
+    sd:endpoint <{ENDPOINT}> ;
     sd:supportedLanguage sd:SPARQL11Query ;
     sd:resultFormat <http://www.w3.org/ns/formats/SPARQL_Results_JSON>,
         <http://www.w3.org/ns/formats/SPARQL_Results_XML>,
         <http://www.w3.org/ns/formats/SPARQL_Results_CSV>,
         <http://www.w3.org/ns/formats/SPARQL_Results_TSV>,
         <http://www.w3.org/ns/formats/Turtle>, <http://www.w3.org/ns/formats/N-Triples>,
-        <http://www.w3.org/ns/formats/JSON-LD>, <http://www.w3.org/ns/formats/RDF_XML> ;
+        <http://www.w3.org/ns/formats/N3>, <http://www.w3.org/ns/formats/JSON-LD>,
+        <http://www.w3.org/ns/formats/RDF_XML> ;
     sd:defaultDataset [ a sd:Dataset ; sd:defaultGraph [ a sd:Graph ] ] .
 """
 
@@ -254,23 +226,31 @@ SELECT ?leader ?name WHERE {{
 
 
 def _service_description(request: Request) -> Response:
-    offers = [
-        "text/html",
-        *(FORMATS[name].media_type for name in ("ttl", "nt", "jsonld", "rdfxml")),
-    ]
-    chosen = negotiate(request.headers.get("accept"), offers)
-    if chosen is None:
-        raise Problem(406, f"available: {', '.join(offers)}")
-    endpoint = str(request.url_for("sparql_get"))
+    chosen = negotiate_or_406(request, ["text/html", *GRAPH_TYPES])
     if chosen == "text/html":
         body = render_message(200, "SPARQL endpoint of DBpedia on Demand").replace(
             "</main>", QUERY_FORM.format(example=escape(EXAMPLE)) + "</main>"
         )
-        return HTMLResponse(body, headers={"Vary": "Accept"})
-    graph = Graph().parse(data=SERVICE_DESCRIPTION.replace("{endpoint}", endpoint), format="turtle")
-    fmt = BY_MEDIA_TYPE[chosen]
+        return HTMLResponse(body, headers={"Vary": "Accept", **HTML_HEADERS})
+    name = GRAPH_NAMES[chosen]
     return Response(
-        graph.serialize(format=_rdflib_name(fmt.name)),
-        media_type=fmt.media_type,
+        _described(str(request.url_for("sparql_get")), name),
+        media_type=FORMATS[name].media_type,
         headers={"Vary": "Accept"},
     )
+
+
+@lru_cache(maxsize=32)
+def _described(endpoint: str, name: str) -> str:
+    """The service description of ``endpoint`` in the named format."""
+    template, graph = _service_graph(), Graph()
+    for prefix, namespace in template.namespaces():
+        graph.bind(prefix, namespace)
+    for triple in template:
+        graph.add(tuple(URIRef(endpoint) if term == URIRef(ENDPOINT) else term for term in triple))
+    return serialize(graph, name)
+
+
+@lru_cache(maxsize=1)
+def _service_graph() -> Graph:
+    return Graph().parse(data=SERVICE_DESCRIPTION, format="turtle")
