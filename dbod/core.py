@@ -172,24 +172,24 @@ class Core:
 
     async def statements(
         self, described: Description, *, node: str | None = None, incoming_limit: int = 0
-    ) -> list[Triple]:
-        """What a resource's description holds: its page's statements plus, up to
-        ``incoming_limit`` linking pages, their statements about it (left out when they cannot
-        be fetched); for an intermediate ``node`` (its encoded name) the statements about it.
-        NotFound if the page has no such node."""
+    ) -> Description:
+        """The resource's description as served: its page's statements plus, up to
+        ``incoming_limit`` linking pages, their statements about it (when those cannot be
+        fetched, the description is marked stale); for an intermediate ``node`` (its encoded
+        name) the statements about that node. NotFound if the page has no such node."""
         if node is not None:
             iri = DBR + node
             found = [t for t in described.triples if iri in (t.subject, t.object)]
             if not found:
                 raise NoSuchNode(described.title, node)
-            return found
+            return replace(described, triples=found)
         if incoming_limit <= 0:
-            return described.triples
+            return described
         try:
             incoming = await self.incoming(described.title, incoming_limit)
         except (UpstreamUnavailable, UpstreamError):
-            incoming = []
-        return [*described.triples, *incoming]
+            return replace(described, stale=True)
+        return replace(described, triples=[*described.triples, *incoming])
 
     async def incoming(self, title: str, limit: int) -> list[Triple]:
         """Statements of up to ``limit`` linking pages whose object is ``title``'s resource

@@ -312,3 +312,23 @@ def test_templates_redirecting_to_mapped_ones_are_mapped(
     assert "Infobox settlement" not in asked[0]  # mapped names are never asked about
     run(core.get("Another alias"))
     assert len(asked) == 1  # the answers (and the "no redirect" ones) are cached
+
+
+def test_statements_without_their_incoming_part_are_marked_stale(
+    source, cache, compiled, clock
+) -> None:  # type: ignore[no-untyped-def]
+    async def backlinks(title: str, namespace: int | None = 0, limit: int = 500) -> list[str]:
+        if source.failure:
+            raise source.failure
+        return ["Angela Merkel"]
+
+    source.backlinks = backlinks
+    core = make_core(source, cache, compiled, clock)
+    berlin = run(core.get("Berlin"))
+    source.failure = UpstreamUnavailable("down", retry_after=5)
+    partial = run(core.statements(berlin, incoming_limit=5))
+    assert partial.stale and partial.triples == berlin.triples
+    source.failure = None
+    served = run(core.statements(berlin, incoming_limit=5))
+    assert not served.stale and len(served.triples) > len(berlin.triples)
+    assert {t.subject for t in served.triples} >= {DBR + "Angela_Merkel", DBR + "Berlin"}

@@ -156,8 +156,8 @@ class Embedded:
         if isinstance(described, Exception):
             raise described
         limit = self.settings.incoming_limit if incoming else 0
-        statements = await self._core.statements(described, node=name.node, incoming_limit=limit)
-        return to_graph(statements)
+        served = await self._core.statements(described, node=name.node, incoming_limit=limit)
+        return to_graph(served.triples)
 
     def _call(self, coroutine: Coroutine[Any, Any, T]) -> T:
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()

@@ -72,8 +72,8 @@ def _wants_incoming(request: Request) -> bool:
     return request.query_params.get("incoming", "").lower() not in ("0", "false", "no")
 
 
-async def _triples(request: Request, parsed: ResourceName, described: Description) -> list[Triple]:
-    """The resource's statements: its page's extraction and, for a page, incoming statements."""
+async def _served(request: Request, parsed: ResourceName, described: Description) -> Description:
+    """The resource as served: its page's extraction and, for a page, incoming statements."""
     settings: Settings = request.app.state.settings
     core: Core = request.app.state.core
     limit = settings.incoming_limit if _wants_incoming(request) else 0
@@ -143,7 +143,8 @@ async def _render(
     described = await _describe(request, parsed)
     if not parsed.node and described.title != parsed.title:
         return _moved(kind, described.title, suffix)
-    body = render(await _triples(request, parsed, described), described)
+    described = await _served(request, parsed, described)
+    body = render(described.triples, described)
     rendered = Rendered(body, described.revision, described.timestamp, described.stale)
     if not described.stale:
         if not parsed.node:
