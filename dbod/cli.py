@@ -235,6 +235,11 @@ async def _run_query(settings: Settings, text: str) -> SelectResult | AskResult 
                 "dbod: patterns anchored on no resource were answered from the cache only",
                 file=sys.stderr,
             )
+        if dataset.backlinks_truncated:
+            print(
+                f"dbod: a resource has more linking pages than the {settings.incoming_limit} read",
+                file=sys.stderr,
+            )
         return result
 
 

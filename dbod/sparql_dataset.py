@@ -7,6 +7,8 @@ they are about, 50 titles per upstream request.
   will need; they are loaded in one ``get_many`` call.
 * A pattern anchored on no resource (``?s a dbo:City``) is answered from what is cached only;
   ``cache_only`` then tells the caller the answer may be incomplete.
+* A resource with more linking pages than ``backlink_limit`` has only that many read;
+  ``backlinks_truncated`` then tells the caller the answer may be incomplete.
 * A page that cannot be fetched because Wikipedia is unreachable fails the query (an answer
   without it would be silently wrong).
 
@@ -57,6 +59,7 @@ class OnDemandDataset:
         self.loaded: set[str] = set()
         self.with_backlinks: set[str] = set()
         self.cache_only = False
+        self.backlinks_truncated = False
         self._cached_loaded = False
 
     # -- the Dataset protocol --------------------------------------------------------------------
@@ -125,8 +128,11 @@ class OnDemandDataset:
 
     async def _backlinks(self, titles: list[str]) -> list[list[str]]:
         """The linking pages of each title, asked concurrently."""
-        limit = self.backlink_limit
-        return await asyncio.gather(*(self.core.backlinks(title, limit) for title in titles))
+        limit = self.backlink_limit  # one more is asked for, to know whether there are more
+        linking = await asyncio.gather(*(self.core.backlinks(title, limit + 1) for title in titles))
+        if any(len(found) > limit for found in linking):
+            self.backlinks_truncated = True
+        return [found[:limit] for found in linking]
 
     def _load_cached(self) -> None:
         """Everything the cache holds (no upstream request): for unanchored patterns."""

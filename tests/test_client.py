@@ -569,3 +569,25 @@ def test_async_rows_are_parsed_as_they_arrive() -> None:
 
     produced_for_first, count = asyncio.run(run())
     assert produced_for_first <= 2 and count == 20_000 and body.closed
+
+
+def test_answers_from_truncated_backlinks_are_flagged(
+    mediawiki_api: str,
+    shared_data: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    embedded: Embedded,
+) -> None:
+    # on the testbed, four articles link to [[Germany]]
+    query = PREFIXES + "SELECT DISTINCT ?page WHERE { ?page ?p dbr:Germany }"
+    complete = embedded.sparql(query)  # up to 50 linking pages read
+    assert isinstance(complete, Results) and not complete.backlinks_truncated
+    monkeypatch.setenv("DBOD_INCOMING_LIMIT", "3")
+    process, base = start_server(mediawiki_api, shared_data / "dbpedia", tmp_path / "cache")
+    try:
+        with Client(base) as http:
+            truncated = http.sparql(query)
+    finally:
+        stop_server(process)
+    assert isinstance(truncated, Results) and truncated.backlinks_truncated
+    assert not truncated.cache_only and len(truncated) < len(complete)

@@ -115,7 +115,7 @@ class Embedded:
             return result.boolean
         names = result.variables
         rows = tuple(result_row(names, dict(zip(names, row, strict=True))) for row in result.rows)
-        return Results(names, rows, dataset.cache_only)
+        return Results(names, rows, dataset.cache_only, dataset.backlinks_truncated)
 
     def iter_rows(self, query: str) -> Iterator[ResultRow]:
         """The rows of a SELECT query (evaluated when iteration starts; ValueError for other

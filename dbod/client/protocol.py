@@ -158,7 +158,8 @@ class Service:
             yield Emit(reader.boolean)
         elif not stream:
             cache_only = head.headers.get("x-dbod-cache-only") == "true"
-            yield Emit(Results(reader.variables, tuple(rows), cache_only))
+            truncated = head.headers.get("x-dbod-backlinks-truncated") == "true"
+            yield Emit(Results(reader.variables, tuple(rows), cache_only, truncated))
 
     def _send(
         self,

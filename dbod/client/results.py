@@ -21,13 +21,15 @@ class Results:
     """The answer to a SELECT query: ``vars`` and ``rows`` (rdflib ``ResultRow`` tuples, None
     where unbound, also readable as ``row.name`` or ``row["name"]``).
 
-    ``cache_only`` says patterns anchored on no resource were answered from the cache only,
-    so the answer may be incomplete.
+    ``cache_only`` says patterns anchored on no resource were answered from the cache only;
+    ``backlinks_truncated`` that a resource had more linking pages than the service reads for
+    one; either way the answer may be incomplete.
     """
 
     vars: tuple[Variable, ...]
     rows: tuple[ResultRow, ...]
     cache_only: bool = False
+    backlinks_truncated: bool = False
 
     def __iter__(self) -> Iterator[ResultRow]:
         return iter(self.rows)

@@ -42,6 +42,8 @@ router = APIRouter()
 
 #: a note in results answered from the cache only (patterns anchored on no resource)
 CACHE_ONLY_NOTE = "urn:dbod:note:cache-only-partial-answer"
+#: a note in results where a resource had more linking pages than were read
+BACKLINKS_NOTE = "urn:dbod:note:backlinks-limit-partial-answer"
 DEFAULT_GRAPH = "http://dbpedia.org"
 MAX_QUERY_BYTES = 64 * 1024
 
@@ -167,13 +169,18 @@ async def _answer(request: Request, text: str, format_parameter: str | None) -> 
     except LimitExceeded as exc:
         raise Problem(422, f"{exc}; narrow the query (anchor it on fewer resources)") from None
     headers = {"Vary": "Accept", "X-DBOD-Resources-Fetched": str(dataset.fetched)}
+    notes = []
     if dataset.cache_only:
         headers["X-DBOD-Cache-Only"] = "true"
+        notes.append(CACHE_ONLY_NOTE)
+    if dataset.backlinks_truncated:
+        headers["X-DBOD-Backlinks-Truncated"] = "true"
+        notes.append(BACKLINKS_NOTE)
     if isinstance(result, Graph):
         body = serialize(result, fmt)
         return Response(body, media_type=FORMATS[fmt].media_type, headers=headers)
-    if dataset.cache_only and isinstance(result, SelectResult | AskResult):
-        result.links = (*result.links, CACHE_ONLY_NOTE)
+    if isinstance(result, SelectResult | AskResult):
+        result.links = (*result.links, *notes)
     return Response(serialize_results(result, fmt), media_type=MEDIA_TYPES[fmt], headers=headers)
 
 
