@@ -56,15 +56,13 @@ from mwparserfromhell.wikicode import Wikicode
 from extractors.page import PageRecord
 from extractors.rdf import DBO, RDFS, Literal, Triple
 from extractors.titles import resource_iri
-from extractors.wikitext import normalize_template_name, parse
+from extractors.wikitext import COMMENT, EMPHASIS, normalize_template_name, parse, template_params
 
 __all__ = ["extract_abstracts", "lead_text", "short_abstract"]
 
 EXTRACTOR = "abstract"
 
-_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
 _HEADING_LINE = re.compile(r"^=[^\n]*=[ \t]*$", re.MULTILINE)
-_EMPHASIS = re.compile(r"'{2,}")
 _SWITCH = re.compile(r"__[A-Z]+__")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
@@ -206,7 +204,7 @@ _TemplateRenderer = Callable[[_Renderer, Template], str]
 
 def _positional(template: Template) -> list[Wikicode]:
     """Positional parameters in order (a repeated number keeps the last value)."""
-    params = {str(p.name).strip(): p.value for p in template.params}
+    params = template_params(template)
     numbered = {int(k): v for k, v in params.items() if k.isascii() and k.isdigit()}
     return [numbered[k] for k in sorted(numbered)]
 
@@ -418,7 +416,7 @@ def _with_title(text: str, title: str) -> str:
 
 
 def _lead_wikitext(wikitext: str) -> str:
-    wikitext = _COMMENT.sub("", wikitext)
+    wikitext = COMMENT.sub("", wikitext)
     heading = _HEADING_LINE.search(wikitext)
     return _CONTROL.sub("", wikitext[: heading.start()] if heading else wikitext)
 
@@ -438,7 +436,7 @@ def lead_text_of(nodes: Iterable[Node], title: str) -> str | None:
     """:func:`lead_text` of a page parsed already (its nodes; rendering stops at a heading)."""
     out: list[str] = []
     _Renderer(title).nodes(nodes, out)
-    text = _CONTROL.sub("", _SWITCH.sub("", _EMPHASIS.sub("", "".join(out))))
+    text = _CONTROL.sub("", _SWITCH.sub("", EMPHASIS.sub("", "".join(out))))
     paragraphs = []
     for block in _PARAGRAPH_BREAK.split(text.replace("\u00a0", " ")):
         paragraph = _SPACES.sub(" ", _remove_broken_brackets(_SPACES.sub(" ", block))).strip()

@@ -56,22 +56,15 @@ from mwparserfromhell.nodes import ExternalLink, Node, Template, Text, Wikilink
 from mwparserfromhell.smart_list import SmartList
 from mwparserfromhell.wikicode import Wikicode
 
+from extractors import raw_values
 from extractors.dataparsers import ParseContext
 from extractors.dataparsers.date_config import MONTHS
-from extractors.dataparsers.dates import (
-    XSD_DATE,
-    XSD_GMONTH,
-    XSD_GMONTHDAY,
-    parse_date,
-    parse_date_text,
-)
 from extractors.dataparsers.geo import parse_single_coordinate
 from extractors.dataparsers.numbers import convert_large_numbers, normalize_dashes
 from extractors.dataparsers.objects import JAVA_TRIM
 from extractors.dataparsers.unit_values import UnitValue, parse_duration, parse_unit_value
 from extractors.node_util import (
     BR,
-    DATE_PARTS,
     KEY_WORDS,
     NON_WORD,
     RANK,
@@ -81,7 +74,8 @@ from extractors.node_util import (
     split_property,
     xml_safe_predicate,
 )
-from extractors.rdf import DBP, IRI, XSD, Literal, Term, Triple, java_double
+from extractors.raw_values import XSD_DOUBLE, XSD_INTEGER
+from extractors.rdf import DBP, IRI, Literal, Term, Triple, java_double
 from extractors.titles import InvalidTitle, parse_link_target, wiki_encode
 from extractors.units import DIMENSIONS, Dimension
 from extractors.wikitext import clean_text, flat_text, template_name
@@ -117,7 +111,6 @@ _IRI_REJECTED = re.compile(r"[\\\s\x00-\x1f\x7f-\x9f]|%(?![0-9A-Fa-f]{2})")
 _SCHEME_AND_HOST = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://(?:[^/@]*@)?[^/:@]")
 
 _DIGIT = re.compile("[0-9]")
-_DATE_TYPES = (XSD_DATE, XSD_GMONTHDAY, XSD_GMONTH)
 _LINK_SCHEMES = re.compile("(?:https?|ftp):", re.IGNORECASE)
 # a parameter value that is one plain text no parser reads: no digit, markup, entity, emphasis or
 # parenthesis; or digits alone (no unit, date, coordinate or rank is only digits)
@@ -147,8 +140,6 @@ _NUMERIC_DATE = re.compile(r"[0-9][-/ \t\n\x0b\f\r][0-9]")
 _CURRENCY_PREFIX = re.compile(
     "|".join(map(re.escape, sorted(_CURRENCY.labels, key=len, reverse=True))), re.IGNORECASE
 )
-_XSD_INTEGER = XSD + "integer"
-_XSD_DOUBLE = XSD + "double"
 # scala.xml.Utility: isNameStart categories, and the further isNameChar categories
 
 
@@ -272,16 +263,16 @@ def _values(nodes: list[Node], context: ParseContext) -> list[Term]:
         if units and text is not None:
             return [Literal(text)]
         if template or _NUMERIC_DATE.search(raw) or _month_names(context.lang).search(raw):
-            dates = _dates(nodes, context)
+            dates = raw_values.dates(nodes, context)
             if dates:
                 return dates
     if text is not None and _DIGIT.search(text):
         coordinate = parse_single_coordinate(text, context)
         if coordinate is not None:
-            return [Literal(java_double(coordinate), _XSD_DOUBLE)]
+            return [Literal(java_double(coordinate), XSD_DOUBLE)]
         rank = RANK.fullmatch(text)
         if rank:
-            return [Literal(rank.group(1), _XSD_INTEGER)]
+            return [Literal(rank.group(1), XSD_INTEGER)]
     if _is_links(nodes):
         return []  # links have no datatype: the framework drops them
     return [Literal(text)] if text is not None else []
@@ -351,43 +342,11 @@ def _month_names(lang: str) -> re.Pattern[str]:
     return re.compile("|".join(sorted(months, key=len, reverse=True)), re.IGNORECASE)
 
 
-def _dates(nodes: list[Node], context: ParseContext) -> list[Term]:
-    date = _date(nodes, context)
-    if date is not None:
-        return [date]
-    parts = split_property(nodes, DATE_PARTS)
-    if len(parts) < 2:  # nothing to split: the same value again
-        return []
-    dates: list[Term] = []
-    for part in parts:  # every part must be a date
-        date = _date(part, context)
-        if date is None:
-            return []
-        dates.append(date)
-    return dates
-
-
-def _date(nodes: list[Node], context: ParseContext) -> Literal | None:
-    if any(isinstance(node, Template) for node in nodes):
-        value = Wikicode(SmartList(nodes))
-        for datatype in _DATE_TYPES:
-            date = parse_date(value, datatype, context, strict=True)
-            if date is not None:
-                return date
-        return None
-    text = flat_text(nodes)  # no template to read: the date is in the text
-    for datatype in _DATE_TYPES:
-        date = parse_date_text(text, datatype, context.lang, strict=True)
-        if date is not None:
-            return date
-    return None
-
-
 def _is_links(nodes: list[Node]) -> bool:
     """Whether every ``\\W+``-separated part is one wiki link, or one http/https/ftp link."""
     if not any(isinstance(node, Wikilink | ExternalLink) for node in nodes):
         return False
-    sole = [_sole(part) for part in split_property(nodes, NON_WORD)]
+    sole = [raw_values.sole(part) for part in split_property(nodes, NON_WORD)]
     if all(isinstance(node, Wikilink) and _valid_link(node) for node in sole):
         return True
     return all(isinstance(node, ExternalLink) for node in sole) and any(
@@ -401,9 +360,3 @@ def _valid_link(link: Wikilink) -> bool:
     except InvalidTitle:
         return False
     return True
-
-
-def _sole(nodes: list[Node]) -> Node | None:
-    """The node of a part that is one node, alone or next to blank texts (strict parsers)."""
-    significant = [n for n in nodes if not (isinstance(n, Text) and not n.value.strip(JAVA_TRIM))]
-    return significant[0] if len(significant) == 1 else None

@@ -46,7 +46,7 @@ MAX_IRI_LENGTH = 500
 RELEASED_INFOBOX_DATASETS = frozenset({"infobox", "infobox-property-definitions"})
 
 #: Part of every cache key of extracted graphs: bump when extraction output changes.
-EXTRACTOR_VERSION = "0.3"
+EXTRACTOR_VERSION = "0.4"
 
 
 def extract_page(
@@ -111,7 +111,8 @@ def _content_triples(
     triples += link_triples(page, subject, facts)
     if page.namespace == MAIN:
         triples += extract_mappings(wikicode, subject, page.title, ontology, mappings, context)
-        triples += disambiguation_triples(page, subject, facts)
+        disambiguation = is_disambiguation(page, facts)
+        triples += disambiguation_triples(page, subject, facts, disambiguation)
         triples += image_triples(page, subject, page.wikitext)
         triples += homepage_triples(subject, facts)
         if citations:
@@ -127,7 +128,7 @@ def _content_triples(
         )
         if coordinates is not None:
             triples += geo_triples(subject, coordinates, "geo")
-        if not is_disambiguation(page, facts):
+        if not disambiguation:
             triples += abstracts
     elif page.namespace == CATEGORY:
         triples += topical_concept_triples(subject, facts)

@@ -57,15 +57,14 @@ from mwparserfromhell.nodes import (
 from mwparserfromhell.smart_list import SmartList
 from mwparserfromhell.wikicode import Wikicode
 
+from extractors import raw_values
 from extractors.dataparsers import ParseContext
-from extractors.dataparsers.dates import XSD_DATE, XSD_GMONTH, XSD_GMONTHDAY, parse_date
 from extractors.dataparsers.geo import parse_single_coordinate
 from extractors.dataparsers.numbers import double_from_text, integer_from_text, normalize_dashes
 from extractors.dataparsers.objects import JAVA_TRIM
 from extractors.dataparsers.unit_values import parse_unit_value
 from extractors.node_util import (
     BR,
-    DATE_PARTS,
     KEY_WORDS,
     NON_WORD,
     RANK,
@@ -75,7 +74,8 @@ from extractors.node_util import (
     split_property,
     xml_safe_predicate,
 )
-from extractors.rdf import IRI, RDF, RDF_TYPE, RDFS, XSD, Literal, Term, Triple, java_double
+from extractors.raw_values import XSD_DOUBLE, XSD_INTEGER
+from extractors.rdf import IRI, RDF, RDF_TYPE, RDFS, Literal, Term, Triple, java_double
 from extractors.titles import (
     InvalidTitle,
     Title,
@@ -132,11 +132,8 @@ _DIMENSION_LABELS = [
     )
     for dimension in DIMENSIONS
 ]
-_DATE_TYPES = (XSD_DATE, XSD_GMONTHDAY, XSD_GMONTH)
 _LINK_SCHEMES = frozenset({"http", "https", "ftp"})
 _URL_SCHEME = re.compile("([A-Za-z][A-Za-z0-9+.-]*):")
-_XSD_INTEGER = XSD + "integer"
-_XSD_DOUBLE = XSD + "double"
 _RDF_PROPERTY = IRI(RDF + "Property")
 _RDFS_LABEL = RDFS + "label"
 # Java's locale-sensitive case mapping differs from the default for Turkish and Azeri.
@@ -248,7 +245,7 @@ def _values(nodes: list[Node], context: ParseContext) -> list[Term]:
         unit = _unit_value(Wikicode(SmartList(nodes)), text, context)
         if unit is not None:
             return [unit]
-        dates = _dates(nodes, context)
+        dates = raw_values.dates(nodes, context)
         if dates:
             return dates
     if text is not None and _DIGIT.search(text):
@@ -279,45 +276,25 @@ def _unit_value(value: Wikicode, text: str | None, context: ParseContext) -> Lit
     return None
 
 
-def _dates(nodes: list[Node], context: ParseContext) -> list[Term]:
-    date = _date(nodes, context)
-    if date is not None:
-        return [date]
-    parts = split_property(nodes, DATE_PARTS)
-    if len(parts) < 2:  # nothing to split: the same value again
-        return []
-    dates: list[Term] = [date for part in parts if (date := _date(part, context)) is not None]
-    return dates if len(dates) == len(parts) else []
-
-
-def _date(nodes: list[Node], context: ParseContext) -> Literal | None:
-    value = Wikicode(SmartList(nodes))
-    for datatype in _DATE_TYPES:
-        date = parse_date(value, datatype, context, strict=True)
-        if date is not None:
-            return date
-    return None
-
-
 def _number(text: str, context: ParseContext) -> Literal | None:
     """Single coordinate, integer, double or rank, in that order."""
     coordinate = parse_single_coordinate(text, context)
     if coordinate is not None:
-        return Literal(java_double(coordinate), _XSD_DOUBLE)
+        return Literal(java_double(coordinate), XSD_DOUBLE)
     integer = integer_from_text(text, context.lang, strict=True)
     if integer is not None:
-        return Literal(str(integer), _XSD_INTEGER)
+        return Literal(str(integer), XSD_INTEGER)
     double = double_from_text(text, context.lang, strict=True)
     if double is not None:
-        return Literal(java_double(double), _XSD_DOUBLE)
+        return Literal(java_double(double), XSD_DOUBLE)
     rank = RANK.fullmatch(text)
-    return Literal(rank.group(1), _XSD_INTEGER) if rank else None
+    return Literal(rank.group(1), XSD_INTEGER) if rank else None
 
 
 def _links(nodes: list[Node], context: ParseContext) -> list[Term]:
     """Wiki links, else external links, when every ``\\W+``-separated part is one."""
     parts = split_property(nodes, NON_WORD)
-    sole = [_sole(part) for part in parts]
+    sole = [raw_values.sole(part) for part in parts]
     wiki: list[Term] = [
         iri
         for node in sole
@@ -329,21 +306,6 @@ def _links(nodes: list[Node], context: ParseContext) -> list[Term]:
     if len(external) != len(parts):
         return []
     return [IRI(url) for url in external if _clean_link(url)]
-
-
-def _sole(nodes: list[Node]) -> Node | None:
-    """The node of a part that is one node, alone or next to blank texts (strict parsers)."""
-    if len(nodes) == 1:
-        return nodes[0]
-    if len(nodes) == 2:
-        return nodes[0] if _blank(nodes[1]) else nodes[1] if _blank(nodes[0]) else None
-    if len(nodes) == 3 and _blank(nodes[0]) and _blank(nodes[2]):
-        return nodes[1]
-    return None
-
-
-def _blank(node: Node) -> bool:
-    return isinstance(node, Text) and not node.value.strip(JAVA_TRIM)
 
 
 def _link_iri(link: Wikilink, context: ParseContext) -> IRI | None:

@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from mwparserfromhell.nodes import ExternalLink, Heading, Node, Tag, Template, Text, Wikilink
-from mwparserfromhell.smart_list import SmartList
 
 from extractors.dataparsers import ParseContext
 from extractors.mapping_values import (
@@ -21,6 +20,7 @@ from extractors.mapping_values import (
     parse_date_interval,
     parse_mapping_coordinates,
     parse_values,
+    split_br,
 )
 from extractors.mappings import (
     CalculateMapping,
@@ -43,7 +43,6 @@ from extractors.wikitext import Wikicode, plain_text, template_name, template_pa
 EXTRACTOR = "mappings"
 
 _URI_TEXT_DROP = re.compile(r"<[^>]*>|['\"()\t\n]")
-_BR_SPLIT = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
 
 @dataclass
@@ -261,14 +260,14 @@ def _intermediate(
         if isinstance(inner, SimplePropertyMapping) and inner.template_property in instance.params
     }
     if len(keys) > 1:
-        pieces = {key: _split_br(instance.params[key]) for key in keys}
+        pieces = {key: split_br(instance.params[key]) for key in keys}
         if all(len(values) <= 1 for values in pieces.values()):
             return _intermediate_node(mapping, instance, subject, state)
         return []
     if len(keys) == 1:
         key = next(iter(keys))
         triples: list[Triple] = []
-        for piece in _split_br(instance.params[key]):
+        for piece in split_br(instance.params[key]):
             single = TemplateInstance(instance.name, {key: piece}, instance.classes)
             triples.extend(_intermediate_node(mapping, single, subject, state))
         return triples
@@ -293,21 +292,6 @@ def _intermediate_node(
         Triple(subject, prop.iri, IRI(node), EXTRACTOR),
         *values,
     ]
-
-
-def _split_br(value: Wikicode) -> list[Wikicode]:
-    """Split a parameter value at ``<br>`` tags (text stays whole otherwise)."""
-    pieces: list[list[Node]] = [[]]
-    for node in value.nodes:
-        if isinstance(node, Tag) and str(node.tag).lower() == "br":
-            pieces.append([])
-        elif isinstance(node, Text) and _BR_SPLIT.search(node.value):
-            parts = _BR_SPLIT.split(node.value)
-            pieces[-1].append(Text(parts[0]))
-            pieces.extend([Text(part)] for part in parts[1:])
-        else:
-            pieces[-1].append(node)
-    return [Wikicode(SmartList(nodes)) for nodes in pieces if "".join(map(str, nodes)).strip()]
 
 
 def _date_interval(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
+from functools import cache
 
 from mwparserfromhell.nodes import Node, Tag, Text
 from mwparserfromhell.smart_list import SmartList
@@ -27,20 +28,30 @@ from extractors.dataparsers.links import parse_boolean, parse_link
 from extractors.dataparsers.numbers import parse_double, parse_integer
 from extractors.dataparsers.objects import parse_object
 from extractors.dataparsers.unit_values import parse_unit_value
+from extractors.java_text import JAVA_SPACE
 from extractors.mappings import CalculateMapping, GeocoordinatesMapping, SimplePropertyMapping
-from extractors.ontology import Ontology, OntologyProperty
+from extractors.ontology import ENUMERATIONS, Ontology, OntologyProperty
 from extractors.rdf import DBO, IRI, XSD, Literal, Triple, java_double
 from extractors.wikitext import Wikicode, parse, plain_text
 
-#: DBpedia's split regexes per parser (DataParserConfig, en); <br> tags are always a split.
+#: ``<br>`` written as text (template transforms insert ``<br />``), in any spelling and case,
+#: as the tag splits; DBpedia's split regexes all start with ``<br\s*\/?>`` (Java's ``\s``).
+_BR_TEXT = rf"(?i:<br{JAVA_SPACE}*/?>)"
+#: DBpedia's split regexes per parser (DataParserConfig, en) after that ``<br>``; ``<br>`` tags
+#: are always a split. ``br`` splits at ``<br>`` only (splitPropertyNodeRegexInfobox, used by
+#: IntermediateNodeMapping).
 _SPLIT = {
+    "br": "",
     "default": r"\n",
     "number": r"\n| and | or |;",
     "link": r"\n| and | or |/|;|,",
     "object": r"\n| and | or | in |/|;|,",
     "unit": r"\n| and | or ",
 }
-_SPLIT_RE = {kind: re.compile(pattern) for kind, pattern in _SPLIT.items()}
+_SPLIT_RE = {
+    kind: re.compile(f"{_BR_TEXT}|{pattern}" if pattern else _BR_TEXT)
+    for kind, pattern in _SPLIT.items()
+}
 _INTEGER_RANGES = {
     "xsd:integer": lambda value: True,
     "xsd:positiveInteger": lambda value: value > 0,
@@ -71,8 +82,10 @@ def _split_kind(prop: OntologyProperty, datatype_kind: str) -> str:
     return "default"
 
 
-def split_value(value: Wikicode, kind: str) -> list[Wikicode]:
-    """Split a value into pieces: only text is split; links and templates stay whole."""
+def split_nodes(value: Wikicode, kind: str) -> list[list[Node]]:
+    """The nodes of a value between separators: ``<br>`` tags, and in text ``<br>`` or the
+    separators of ``kind`` (a key of ``_SPLIT``); links and templates stay whole. Pieces may be
+    empty or blank."""
     pattern = _SPLIT_RE[kind]
     pieces: list[list[Node]] = [[]]
     for node in value.nodes:
@@ -84,10 +97,25 @@ def split_value(value: Wikicode, kind: str) -> list[Wikicode]:
             pieces.extend([Text(part)] for part in parts[1:])
         else:
             pieces[-1].append(node)
+    return pieces
+
+
+def split_value(value: Wikicode, kind: str) -> list[Wikicode]:
+    """Split a value into pieces (:func:`split_nodes`), blank texts and empty pieces dropped."""
     kept = (
-        [n for n in nodes if not (isinstance(n, Text) and not n.value.strip())] for nodes in pieces
+        [n for n in nodes if not (isinstance(n, Text) and not n.value.strip())]
+        for nodes in split_nodes(value, kind)
     )
     return [Wikicode(SmartList(nodes)) for nodes in kept if nodes]
+
+
+def split_br(value: Wikicode) -> list[Wikicode]:
+    """Split a value at ``<br>`` only (tags and text), keeping the pieces that are not blank."""
+    return [
+        Wikicode(SmartList(nodes))
+        for nodes in split_nodes(value, "br")
+        if "".join(map(str, nodes)).strip()
+    ]
 
 
 def _decorate(piece: Wikicode, mapping: SimplePropertyMapping) -> Wikicode:
@@ -200,14 +228,23 @@ def _parse_piece(
 
 
 def _enumeration(name: str, text: str) -> str | None:
-    from extractors.ontology import ENUMERATIONS
-
+    """The first literal of the enumeration that one of its labels names in the text."""
     lowered = text.lower()
-    for literal, aliases in ENUMERATIONS.get(name, {}).items():
-        for label in (literal, *aliases):
-            if re.search(rf"(?<!\w){re.escape(label.lower())}(?!\w)", lowered):
-                return literal
+    for literal, pattern in _enumeration_patterns(name):
+        if pattern.search(lowered):
+            return literal
     return None
+
+
+@cache
+def _enumeration_patterns(name: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Per literal of an enumeration, in order: its labels (the literal and its aliases,
+    lower-cased) as whole words."""
+    patterns = []
+    for literal, aliases in ENUMERATIONS.get(name, {}).items():
+        labels = "|".join(re.escape(label.lower()) for label in (literal, *aliases))
+        patterns.append((literal, re.compile(rf"(?<!\w)(?:{labels})(?!\w)")))
+    return tuple(patterns)
 
 
 def unit_outputs(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 
 from extractors.ontology import Ontology
@@ -184,29 +184,31 @@ class _Loader:
             raise MappingError(f"{self.page}: missing parameter {key!r}")
         return text
 
-    def cls(self, params: dict[str, Wikicode], key: str, required: bool = True) -> str | None:
+    def name_in(
+        self,
+        table: Container[str],
+        label: str,
+        params: dict[str, Wikicode],
+        key: str,
+        required: bool,
+    ) -> str | None:
+        """The name ``key`` gives when ``table`` holds it; else None, or, when ``required``, a
+        MappingError saying that the ``label`` (``ontology class``…) was not found."""
         name = self.text(params, key, required)
-        if name is not None and name not in self.ontology.classes:
+        if name is not None and name not in table:
             if required:
-                raise MappingError(f"{self.page}: ontology class not found: {name}")
+                raise MappingError(f"{self.page}: {label} not found: {name}")
             return None
         return name
+
+    def cls(self, params: dict[str, Wikicode], key: str, required: bool = True) -> str | None:
+        return self.name_in(self.ontology.classes, "ontology class", params, key, required)
 
     def prop(self, params: dict[str, Wikicode], key: str, required: bool = True) -> str | None:
-        name = self.text(params, key, required)
-        if name is not None and name not in self.ontology.properties:
-            if required:
-                raise MappingError(f"{self.page}: ontology property not found: {name}")
-            return None
-        return name
+        return self.name_in(self.ontology.properties, "ontology property", params, key, required)
 
     def datatype(self, params: dict[str, Wikicode], key: str, required: bool = False) -> str | None:
-        name = self.text(params, key, required)
-        if name is not None and name not in self.ontology.datatypes:
-            if required:
-                raise MappingError(f"{self.page}: datatype not found: {name}")
-            return None
-        return name
+        return self.name_in(self.ontology.datatypes, "datatype", params, key, required)
 
     def template_mapping(self, template) -> TemplateMapping:  # type: ignore[no-untyped-def]
         params = template_params(template)

@@ -271,9 +271,12 @@ def is_disambiguation(page: PageRecord, facts: PageFacts) -> bool:
     )
 
 
-def disambiguation_triples(page: PageRecord, subject: str, facts: PageFacts) -> list[Triple]:
-    """``dbo:wikiPageDisambiguates`` for links that spell out the page's title or its acronym."""
-    if page.namespace != MAIN or not is_disambiguation(page, facts):
+def disambiguation_triples(
+    page: PageRecord, subject: str, facts: PageFacts, disambiguation: bool
+) -> list[Triple]:
+    """``dbo:wikiPageDisambiguates`` for links that spell out the page's title or its acronym;
+    ``disambiguation`` is :func:`is_disambiguation` of the page (nothing when it is False)."""
+    if page.namespace != MAIN or not disambiguation:
         return []
     base = re.sub(r"\s*\(disambiguation\)\s*$", "", page.title, flags=re.IGNORECASE).upper()
     triples, seen = [], set()

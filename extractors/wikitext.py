@@ -43,9 +43,11 @@ DROPPED_TAGS = frozenset({"ref", "math", "code", "source", "syntaxhighlight", "n
 _SPACES = re.compile(r"[\s_]+")
 _SMALL = re.compile(r"<small[^>]*>\(?(.*?)\)?</small>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<.*?>", re.DOTALL)
-_EMPHASIS = re.compile(r"'{2,}")
+#: bold and italic markup
+EMPHASIS = re.compile(r"'{2,}")
 _TEMPLATE_PREFIX = re.compile(r"^\s*template\s*:", re.IGNORECASE)
-_COMMENT = re.compile(r"<!--.*?(-->|$)", re.DOTALL)
+#: an HTML comment (an unclosed one runs to the end)
+COMMENT = re.compile(r"<!--.*?(-->|$)", re.DOTALL)
 _MARKUP = re.compile(
     r"(?P<comment>(?s:<!--.*?(?:-->|$)))"
     r"|(?P<open>\{\{|\[\[|^[ \t]*\{\|)|(?P<close>\}\}|\]\]|^[ \t]*\|\}(?!\}))"
@@ -128,7 +130,7 @@ def normalize_template_name(name: str) -> str:
     Comments are removed, a ``Template:`` prefix is dropped, underscores and runs of whitespace
     become one space, the ends are trimmed and the first letter is upper-cased.
     """
-    name = _TEMPLATE_PREFIX.sub("", _COMMENT.sub("", name))
+    name = _TEMPLATE_PREFIX.sub("", COMMENT.sub("", name))
     return upper_first(_SPACES.sub(" ", name).strip())
 
 
@@ -139,7 +141,7 @@ def template_names(text: str) -> set[str]:
     """Normalized names of the templates a wikitext uses (a quick scan, parser functions and
     variables included; good enough to decide what to look up)."""
     if "<!--" in text:
-        text = _COMMENT.sub("", text)
+        text = COMMENT.sub("", text)
     return {normalize_template_name(name) for name in _TEMPLATE_OPENING.findall(text)} - {""}
 
 
@@ -204,7 +206,7 @@ def clean_text(text: str) -> str | None:
     entities removed, trimmed; None when nothing is left."""
     text = _SMALL.sub(r"(\1)", text)
     text = _TAG.sub("", text)
-    text = _EMPHASIS.sub("", text)
+    text = EMPHASIS.sub("", text)
     text = html.unescape(text).replace("\u00a0", " ").strip()
     return text or None
 

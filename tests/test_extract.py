@@ -95,3 +95,34 @@ def test_every_shared_page_extracts_and_round_trips(
         text = "".join(ntriples_line(t) for t in triples)
         parsed = rdflib.Graph().parse(data=text, format="nt")
         assert rdflib.compare.isomorphic(parsed, to_graph(triples)), page.title
+
+
+def _disambiguation_page(wikitext: str, flagged: bool = False) -> PageRecord:
+    title = "Mercury (disambiguation)"
+    return PageRecord(title, 0, 1, 1, "2021-01-01T00:00:00Z", wikitext, disambiguation=flagged)
+
+
+def test_disambiguation_pages_link_their_meanings_and_have_no_abstract(
+    compiled: Compiled,
+) -> None:
+    links = (
+        "'''Mercury''' may refer to:\n"
+        "* [[Mercury (planet)]]\n* [[Mercury (element)]]\n* [[Venus]]\n"
+    )
+    subject = DBR + "Mercury_(disambiguation)"
+    meanings = {
+        (subject, DBO + "wikiPageDisambiguates", IRI(DBR + name))
+        for name in ("Mercury_(planet)", "Mercury_(element)")
+    }
+    for page in (
+        _disambiguation_page(links + "{{Disambiguation}}"),  # by its template
+        _disambiguation_page(links, flagged=True),  # flagged by the wiki
+    ):
+        triples = extract_page(page, compiled.ontology, compiled.mappings)
+        found = {(t.subject, t.predicate, t.object) for t in triples}
+        assert {x for x in found if x[1] == DBO + "wikiPageDisambiguates"} == meanings
+        assert not any(t.extractor == "abstract" for t in triples)
+    # an ordinary page: an abstract, no meanings
+    triples = extract_page(_disambiguation_page(links), compiled.ontology, compiled.mappings)
+    assert not any(t.predicate == DBO + "wikiPageDisambiguates" for t in triples)
+    assert any(t.predicate == DBO + "abstract" for t in triples)

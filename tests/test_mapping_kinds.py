@@ -6,8 +6,10 @@ import pytest
 
 from dbod.compiled import Compiled
 from extractors.dataparsers import ParseContext
+from extractors.extract import extract_page
 from extractors.mapping_extractor import extract_mappings
 from extractors.mappings import build_mappings
+from extractors.page import PageRecord
 from extractors.rdf import DBO, DBR, GEO, IRI, RDF_TYPE, XSD, Literal
 from extractors.wikitext import parse
 
@@ -117,3 +119,67 @@ def test_transform_factor_language_select(found) -> None:  # type: ignore[no-unt
     assert has(found, DBO + "motto", Literal("Einigkeit"))  # xsd:string: no language tag
     nicks = {o for s, p, o in found if p == "http://xmlns.com/foaf/0.1/nick"}
     assert nicks == {Literal("Spree-Athen", lang="de")}  # rdf:langString in the mapping's language
+
+
+def _mapped_values(compiled: Compiled, wikitext: str, prop: str) -> set[object]:
+    """The values of ``dbo:<prop>`` a page with this wikitext gets through the real mappings."""
+    page = PageRecord("Test", 0, 1, 1, "2021-01-01T00:00:00Z", wikitext)
+    triples = extract_page(page, compiled.ontology, compiled.mappings)
+    return {t.object for t in triples if t.predicate == DBO + prop and t.extractor == "mappings"}
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["7<br />23", "7<br/>23", "7<br>23", "7\n23", "{{hlist|7|23}}", "{{hlist|23|7}}"],
+)
+def test_text_br_splits_like_the_tag(compiled: Compiled, value: str) -> None:
+    # dbo:number is not functional: split with DataParserConfig's regex, which starts with
+    # <br\s*\/?>; template transforms write <br /> as text ({{hlist|7|23}} -> <br />23<br />7<br />)
+    found = _mapped_values(
+        compiled, f"{{{{Infobox AFL biography\n| number = {value}\n}}}}", "number"
+    )
+    assert found == {Literal(n, XSD + "nonNegativeInteger") for n in ("7", "23")}
+
+
+def test_text_br_splits_string_values(compiled: Compiled) -> None:
+    # dbo:status (xsd:string, not functional): the default split regex is <br\s*\/?>|\n
+    text = "{{Infobox AFL biography\n| status = {{hlist|Retired|Coach}}\n}}"
+    assert _mapped_values(compiled, text, "status") == {Literal("Retired"), Literal("Coach")}
+
+
+def test_text_br_splits_object_values(compiled: Compiled) -> None:
+    # each hlist item is resolved on its own (the "/" of the object split regex cut <br /> even
+    # before text <br> was a separator, leaving fragments of the tag behind)
+    text = "{{Infobox AFL biography\n| position = {{hlist|[[Ruckman]]|[[Full-forward]]}}\n}}"
+    found = _mapped_values(compiled, text, "position")
+    assert found == {IRI(DBR + "Ruckman"), IRI(DBR + "Full-forward")}
+
+
+ENGINE = """{{TemplateMapping | mapToClass = AutomobileEngine | mappings =
+  {{PropertyMapping | templateProperty = configuration | ontologyProperty = configuration }}
+  {{PropertyMapping | templateProperty = valvetrain | ontologyProperty = valvetrain }}
+}}"""
+
+
+@pytest.mark.parametrize(
+    ("value", "prop", "expected"),
+    [
+        ("[[Inline-four engine|Inline-four]]", "configuration", {"straight-four"}),
+        ("inline 4, V8", "configuration", {"straight-four"}),  # the first literal named
+        ("straight-six<br>W12", "configuration", {"straight-six", "W12"}),
+        ("F2", "configuration", {"flat-twin"}),  # an alias
+        ("i4x", "configuration", set()),  # labels are whole words
+        ("an SOHC engine", "valvetrain", {"SOHC"}),
+    ],
+)
+def test_enumeration_literals(
+    compiled: Compiled, value: str, prop: str, expected: set[str]
+) -> None:
+    page = f"{{{{Infobox test thing\n| {prop} = {value}\n}}}}"
+    found = extract(compiled, page, ENGINE)
+    assert {o.lexical for s, p, o in found if p == DBO + prop} == expected
+    assert all(
+        o.datatype == DBO + prop.replace("configuration", "engineConfiguration")
+        for s, p, o in found
+        if p == DBO + prop
+    )
