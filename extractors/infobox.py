@@ -118,8 +118,6 @@ _MIN_NAMED_RATIO = 0.75
 
 # Java's "$": the end, or before a final line terminator
 _TRAILING_NUMBER = re.compile("[0-9]+(?=(?:\r\n|[\n\r\u0085\u2028\u2029])?\\Z)")
-# StringParser drops a <small> left empty (here by removed parentheses); clean_text writes "()"
-_EMPTY_SMALL = re.compile(r"<small[^>]*>\(?\)?</small>", re.DOTALL)
 _DIGIT = re.compile(r"\d")
 # Unless the value is a template, a dimension's text patterns need one of its unit labels (except
 # Length's "6 ft 2 in" and Time's durations): a cheap test that spares the parser.
@@ -238,7 +236,7 @@ def _spans_lines(template: Template) -> bool:
 def _values(nodes: list[Node], context: ParseContext) -> list[Term]:
     """The terms of one piece: the first parser that succeeds (see the module docstring)."""
     raw = flat_text(nodes)
-    text = clean_text(_EMPTY_SMALL.sub("", raw))
+    text = clean_text(raw)
     # unit values and dates need a digit (in the text or a template's), the others one in the text
     has_template = any(isinstance(node, Template) for node in nodes)
     if has_template or _DIGIT.search(raw):

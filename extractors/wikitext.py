@@ -202,9 +202,9 @@ def _link_label(link: Wikilink) -> str:
 
 
 def clean_text(text: str) -> str | None:
-    """DBpedia's StringParser on flat text: ``<small>`` to parentheses, tags, emphasis and
-    entities removed, trimmed; None when nothing is left."""
-    text = _SMALL.sub(r"(\1)", text)
+    """DBpedia's StringParser on flat text: ``<small>`` to parentheses (an empty one to
+    nothing), tags, emphasis and entities removed, trimmed; None when nothing is left."""
+    text = _SMALL.sub(lambda match: f"({match[1]})" if match[1] else "", text)
     text = _TAG.sub("", text)
     text = EMPHASIS.sub("", text)
     text = html.unescape(text).replace("\u00a0", " ").strip()

@@ -56,6 +56,16 @@ def test_dates_links_and_names() -> None:
     assert not any(p.endswith("/2") or p.endswith("/2_") for p in values)  # positional
 
 
+def test_an_empty_small_leaves_nothing() -> None:
+    triples = _citations(
+        "{{cite web|url=http://a.org/|title=Foo <small>(in German)</small>"
+        "|publisher=Bar <small></small>}}"
+    )
+    values = {p: o for _, p, o in triples}
+    assert values[DBP + "title"] == Literal("Foo")  # citations drop text in parentheses
+    assert values[DBP + "publisher"] == Literal("Bar")  # as DBpedia's StringParser: not "Bar ()"
+
+
 def test_citation_names_are_searched_not_anchored() -> None:
     assert _citations("{{Citation needed|date=May 2020}}")  # "citation" anywhere in the name
     assert not _citations("{{Infobox person|name=A|birth_date=1990}}")
