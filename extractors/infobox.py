@@ -78,9 +78,8 @@ from extractors.raw_values import XSD_DOUBLE, XSD_INTEGER
 from extractors.rdf import IRI, RDF, RDF_TYPE, RDFS, Literal, Term, Triple, java_double
 from extractors.titles import (
     InvalidTitle,
-    Title,
+    link_title,
     parse_link_target,
-    parse_title,
     resource_iri,
     wiki_encode,
 )
@@ -309,12 +308,7 @@ def _links(nodes: list[Node], context: ParseContext) -> list[Term]:
 def _link_iri(link: Wikilink, context: ParseContext) -> IRI | None:
     """The resource of a wiki link in any namespace; ``[[#Section]]`` is a section of the page."""
     try:
-        target = parse_link_target(str(link.title))
-        if target.name:
-            title = Title(target.namespace, target.name)
-        else:
-            page = parse_title(context.page_title)
-            title = Title(page.namespace, page.name, target.fragment)
+        title = link_title(parse_link_target(str(link.title)), context.page_title)
     except InvalidTitle:
         return None
     return IRI(resource_iri(title, _namespace(context.lang, "resource")))

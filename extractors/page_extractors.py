@@ -33,8 +33,8 @@ from extractors.rdf import (
 from extractors.titles import (
     InvalidTitle,
     Title,
+    link_title,
     parse_link_target,
-    parse_title,
     resource_iri,
     wiki_encode,
 )
@@ -162,14 +162,9 @@ def _visit_link(node: Wikilink, facts: PageFacts, page_title: str) -> None:
     if prefix in INTERWIKI_PREFIXES:
         return
     try:
-        target = parse_link_target(raw)
+        target = link_title(parse_link_target(raw), page_title)
     except InvalidTitle:
         return
-    if target.name:
-        target = Title(target.namespace, target.name)  # the #section of a link is dropped
-    else:  # [[#Section]]: a link into this page keeps its section
-        page = parse_title(page_title)
-        target = Title(page.namespace, page.name, target.fragment)
     if target.namespace == CATEGORY and not escaped:
         facts.categories.append(target)
     facts.links.append(target)

@@ -191,6 +191,15 @@ def parse_link_target(target: str, namespaces: Namespaces = ENGLISH) -> Title:
     return Title(title.namespace, title.name, fragment, namespaces)
 
 
+def link_title(link: Title, page_title: str) -> Title:
+    """The page a parsed ``[[link]]`` target names, its ``#section`` dropped; a target that is
+    only a section (``[[#History]]``) names that section of ``page_title``, the page it is on."""
+    if link.name:
+        return Title(link.namespace, link.name)
+    page = parse_title(page_title)
+    return Title(page.namespace, page.name, link.fragment)
+
+
 @lru_cache(maxsize=65536)
 def wiki_encode(title: str) -> str:
     """Encode a canonical title for an IRI the way DBpedia does (see module docstring)."""

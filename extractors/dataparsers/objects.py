@@ -38,7 +38,14 @@ from mwparserfromhell.nodes import (
 from extractors.dataparsers import ParseContext
 from extractors.java_text import JAVA_SPACE_CHARS, JAVA_TRIM
 from extractors.rdf import IRI
-from extractors.titles import InvalidTitle, Title, parse_link_target, parse_title, resource_iri
+from extractors.titles import (
+    InvalidTitle,
+    Title,
+    link_title,
+    parse_link_target,
+    parse_title,
+    resource_iri,
+)
 from extractors.wikitext import Wikicode, template_name, template_params
 
 __all__ = [
@@ -242,15 +249,10 @@ def _match(piece: Piece, single: bool, context: ParseContext, page_title: str | 
 def _main_iri(target: str, page_title: str | None) -> IRI | None:
     """The resource IRI of a link target in the Main namespace (section dropped), else None."""
     try:
-        title = parse_link_target(target)
-        if title.namespace != 0:
+        link = parse_link_target(target)
+        if link.namespace != 0 or (page_title is None and not link.name):
             return None
-        if title.name:
-            return IRI(resource_iri(Title(0, title.name)))
-        if page_title is None:
-            return None
-        page = parse_title(page_title)
-        return IRI(resource_iri(Title(page.namespace, page.name, title.fragment)))
+        return IRI(resource_iri(link_title(link, page_title or "")))
     except InvalidTitle:
         return None
 
