@@ -50,6 +50,7 @@ _SPACE_GROUPING = frozenset(
 )  # "1 234,5", grouped with a no-break space
 
 #: ``ParserUtilsConfig.decimalSeparators``: languages that accept more than one decimal separator
+#: (ParserUtils puts the value in a character class as written, so "|" counts as one too)
 _DECIMAL_OVERRIDES = {"bg": ",|.", "fr": ",|.", "gl": ","}
 
 #: ``ParserUtilsConfig.scalesMap`` (a selection of languages); others use the English scales
