@@ -6,7 +6,10 @@
 
 The parser reads the full SPARQL 1.1 grammar; the engine evaluates PREFIX/BASE, SELECT (with
 DISTINCT, REDUCED, COUNT), ASK, CONSTRUCT, DESCRIBE, basic graph patterns, FILTER, OPTIONAL,
-UNION, ORDER BY, LIMIT and OFFSET. No I/O: the caller supplies the Dataset.
+UNION, ORDER BY, LIMIT and OFFSET. A query nesting deeper than ``parser.MAX_DEPTH`` (200)
+levels is refused as UnsupportedFeature: nested groups or expressions, and sequences that
+nest one level per element (triple patterns, OPTIONALs, arithmetic operators; not ``||``,
+``&&`` or UNION). No I/O: the caller supplies the Dataset.
 """
 
 from .algebra import Query

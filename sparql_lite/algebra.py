@@ -47,7 +47,8 @@ class Call:
 
     Names are the SPARQL operator (``||``, ``&&``, ``!``, ``=``, ``!=``, ``<``, ``>``, ``<=``,
     ``>=``, ``+``, ``-``, ``*``, ``/``, ``IN``, ``NOT IN``; unary minus and plus are ``NEG``
-    and ``POS``) or the upper-case function name (``REGEX``, ``BOUND``, ...).
+    and ``POS``) or the upper-case function name (``REGEX``, ``BOUND``, ...). ``||`` and ``&&``
+    take two or more operands (``a || b || c`` is one Call, since both are associative).
     """
 
     name: str
@@ -58,11 +59,15 @@ Expr = Variable | URIRef | Literal | Call
 
 
 def expression_variables(expression: Expr) -> frozenset[Variable]:
-    if isinstance(expression, Variable):
-        return frozenset((expression,))
-    if isinstance(expression, Call):
-        return frozenset().union(*(expression_variables(arg) for arg in expression.args))
-    return frozenset()
+    variables: set[Variable] = set()
+    stack = [expression]
+    while stack:  # iterative: a long chain of operators nests deeply
+        item = stack.pop()
+        if isinstance(item, Variable):
+            variables.add(item)
+        elif isinstance(item, Call):
+            stack.extend(item.args)
+    return frozenset(variables)
 
 
 _VARSETS = {"init": False, "repr": False, "compare": False}
@@ -210,3 +215,57 @@ class Query:
     template: tuple[TriplePattern, ...] = ()
     describe: tuple[URIRef | Variable, ...] = ()
     prefixes: tuple[tuple[str, str], ...] = ()
+
+
+def evaluation_depth(query: Query) -> int:
+    """How deeply evaluating ``query`` nests: the executor's Python stack grows with it.
+
+    Solutions flow through one join step per triple pattern, so a basic graph pattern counts
+    one level per triple pattern and a Join the levels of both its sides; OPTIONAL, UNION and
+    FILTER add one level to the deepest of their parts (conditions included). An expression
+    counts one level per operator or function call nested in it: ``1 + 2 + 3`` nests two
+    levels deep, ``a || b || c`` one.
+    """
+    roots: list[Pattern | Expr] = [query.pattern]
+    roots.extend(condition.expression for condition in query.order_by)
+    roots.extend(count.argument for count in query.counts if count.argument is not None)
+    depths: dict[int, int] = {}
+    stack: list[tuple[Pattern | Call, bool]] = [
+        (root, False) for root in roots if isinstance(root, _NESTING)
+    ]
+    while stack:  # iterative, post-order: the tree may be deeper than Python's stack
+        node, expanded = stack.pop()
+        if id(node) in depths:
+            continue
+        parts = _parts(node)
+        if not expanded:
+            stack.append((node, True))
+            stack.extend((part, False) for part in parts if isinstance(part, _NESTING))
+            continue
+        inner = [depths[id(part)] if isinstance(part, _NESTING) else 0 for part in parts]
+        if isinstance(node, BGP):
+            depths[id(node)] = max(1, len(node.triples))
+        elif isinstance(node, Join):
+            depths[id(node)] = sum(inner)
+        else:
+            depths[id(node)] = 1 + max(inner, default=0)
+    return max((depths[id(root)] for root in roots if isinstance(root, _NESTING)), default=0)
+
+
+_NESTING = (BGP, Join, LeftJoin, Union, Filter, Call)
+
+
+def _parts(node: Pattern | Call) -> tuple[Pattern | Expr, ...]:
+    if isinstance(node, Call):
+        return node.args
+    if isinstance(node, Join | Union):
+        return (node.left, node.right)
+    if isinstance(node, LeftJoin):
+        return (
+            (node.left, node.right)
+            if node.condition is None
+            else (node.left, node.right, node.condition)
+        )
+    if isinstance(node, Filter):
+        return (node.pattern, node.condition)
+    return ()

@@ -18,8 +18,9 @@ from collections.abc import Collection, Iterable, Iterator
 from itertools import repeat
 from typing import Protocol
 
-from rdflib.namespace import XSD
-from rdflib.term import Identifier, Literal
+from rdflib.term import Identifier
+
+from .terms import rdf11  # also this module's public name for it, as the docstring says
 
 Triple = tuple[Identifier, Identifier, Identifier]
 
@@ -72,13 +73,6 @@ def _with_subjects(
     if len(snapshot) < _ZIP_FROM:
         return ((s, predicate, object) for s in snapshot)
     return zip(snapshot, repeat(predicate), repeat(object))
-
-
-def rdf11(term: Identifier) -> Identifier:
-    """The RDF 1.1 form of a term: an xsd:string literal becomes a simple literal."""
-    if isinstance(term, Literal) and term.datatype == XSD.string:
-        return Literal(str(term))
-    return term
 
 
 class InMemoryDataset:

@@ -6,6 +6,8 @@ with the variables bound so far substituted, after one ``prefetch`` call for the
 of incoming solutions. Where SPARQL's bottom-up semantics would differ from substitution (a
 FILTER or OPTIONAL reading a variable that the incoming solutions may bind but the pattern
 itself does not always bind), that pattern is evaluated on its own and hash-joined instead.
+What a pattern needs beyond its input (join order, compiled conditions, the hash table of a
+pattern evaluated on its own) is made once per run, however many batches pass through it.
 
 Over an InMemoryDataset (exactly that class, whose prefetch does nothing) join steps read its
 indexes directly, without batches, and consecutive patterns on one subject variable (a star)
@@ -102,6 +104,18 @@ class _Run:
         self.limits = limits
         self.batch_size = batch_size
         self.deadline = None if limits.wall_time is None else time.monotonic() + limits.wall_time
+        # What a graph pattern needs once per run, not once per batch of solutions it joins:
+        # join orders, compiled conditions, hash join tables. Keyed by (kind, id(pattern),
+        # bound); the query holds its patterns for the whole run, so ids stay valid.
+        self.memo: dict[tuple, Any] = {}
+
+    def memoized(self, key: tuple, make: Callable[[], Any]) -> Any:
+        """``make()``, computed once per run for ``key``."""
+        try:
+            return self.memo[key]
+        except KeyError:
+            value = self.memo[key] = make()
+            return value
 
     def check_time(self) -> None:
         if self.deadline is not None and time.monotonic() > self.deadline:
@@ -208,7 +222,13 @@ class _Run:
         self, pattern: Pattern, inputs: Iterator[Solution], bound: frozenset[Variable]
     ) -> Iterator[Solution]:
         """The solutions of ``pattern`` joined with ``inputs`` (which may bind ``bound``)."""
-        if bound and not _substitutable(pattern, bound):
+        if (
+            bound
+            and isinstance(pattern, Filter | LeftJoin)
+            and not self.memoized(
+                ("substitutable", id(pattern), bound), lambda: _substitutable(pattern, bound)
+            )
+        ):
             return self._hash_join(pattern, inputs, bound)
         if isinstance(pattern, BGP):
             return self._bgp(pattern, inputs, bound)
@@ -225,23 +245,33 @@ class _Run:
         self, pattern: BGP, inputs: Iterator[Solution], bound: frozenset[Variable]
     ) -> Iterator[Solution]:
         stream = inputs
+        for triples, bound_before in self.memoized(
+            ("plan", id(pattern), bound), lambda: self._plan(pattern, bound)
+        ):
+            if len(triples) > 1:
+                stream = self._star(triples, stream, self.dataset, bound_before)  # type: ignore[arg-type]
+            else:
+                stream = self._match(triples[0], stream)
+        return stream
+
+    def _plan(
+        self, pattern: BGP, bound: frozenset[Variable]
+    ) -> list[tuple[list[TriplePattern], frozenset[Variable]]]:
+        """The join steps of a BGP, in order: one triple pattern each, or a star of several
+        over an InMemoryDataset (see :func:`_star`), with the variables bound before it."""
         ordered = order_patterns(pattern.triples, self.dataset, bound)
         if type(self.dataset) is not InMemoryDataset:
-            for triple in ordered:
-                stream = self._match(triple, stream)
-            return stream
+            return [([triple], bound) for triple in ordered]
+        steps = []
         bound_now = set(bound)
         index = 0
         while index < len(ordered):
             star = _star(ordered, index, bound_now)
-            if len(star) > 1:
-                stream = self._star(star, stream, self.dataset, frozenset(bound_now))  # type: ignore[arg-type]
-            else:
-                stream = self._match(ordered[index], stream)
+            steps.append((star, frozenset(bound_now)))
             for triple in star:
                 bound_now |= triple.variables
             index += len(star)
-        return stream
+        return steps
 
     def _star(
         self,
@@ -329,7 +359,8 @@ class _Run:
 
     def _match(self, triple: TriplePattern, inputs: Iterator[Solution]) -> Iterator[Solution]:
         """Extend each solution with the triples matching ``triple`` under its bindings."""
-        if type(self.dataset) is InMemoryDataset:  # exactly: subclasses may fetch on lookup
+        if type(self.dataset) is InMemoryDataset and not isinstance(triple.predicate, Variable):
+            # exactly InMemoryDataset: subclasses may fetch on lookup
             return self._match_in_memory(triple, inputs, self.dataset)
         return self._match_generic(triple, inputs)
 
@@ -339,9 +370,6 @@ class _Run:
         """``_match`` reading the indexes of an InMemoryDataset directly (its prefetch does
         nothing), for a constant predicate; other shapes take the general path per solution."""
         s, p, o = triple
-        if isinstance(p, Variable):
-            yield from self._match_generic(triple, inputs)
-            return
         s_var = s if isinstance(s, Variable) else None
         o_var = o if isinstance(o, Variable) else None
         terms = dataset._terms
@@ -494,13 +522,20 @@ class _Run:
     def _filter(
         self, pattern: Filter, inputs: Iterator[Solution], bound: frozenset[Variable]
     ) -> Iterator[Solution]:
-        test = compile_condition(pattern.condition)
+        test = self.memoized(
+            ("condition", id(pattern)), lambda: compile_condition(pattern.condition)
+        )
         return (s for s in self._evaluate(pattern.pattern, inputs, bound) if test(s))
 
     def _left_join(
         self, pattern: LeftJoin, inputs: Iterator[Solution], bound: frozenset[Variable]
     ) -> Iterator[Solution]:
-        test = None if pattern.condition is None else compile_condition(pattern.condition)
+        condition = pattern.condition
+        test = (
+            None
+            if condition is None
+            else self.memoized(("condition", id(pattern)), lambda: compile_condition(condition))
+        )
         right_bound = bound | pattern.left.maybe
         tag = object()  # marks which left solution an extension came from
         for batch in _batches(self._evaluate(pattern.left, inputs, bound), self.batch_size):
@@ -517,12 +552,11 @@ class _Run:
     def _hash_join(
         self, pattern: Pattern, inputs: Iterator[Solution], bound: frozenset[Variable]
     ) -> Iterator[Solution]:
-        """``pattern`` evaluated on its own, joined with ``inputs`` on the shared variables."""
-        results = list(self._solutions(pattern))
-        keys = sorted(pattern.certain & bound)
-        index: dict[tuple, list[Solution]] = defaultdict(list)
-        for result in results:
-            index[tuple(result[key] for key in keys)].append(result)
+        """``pattern`` evaluated on its own (once per run), joined with ``inputs`` on the
+        shared variables."""
+        results, keys, index = self.memoized(
+            ("hash join", id(pattern), bound), lambda: self._hash_table(pattern, bound)
+        )
         for solution in inputs:
             if all(key in solution for key in keys):
                 candidates = index.get(tuple(solution[key] for key in keys), ())
@@ -531,6 +565,18 @@ class _Run:
             for result in candidates:
                 if all(solution.get(k, v) == v for k, v in result.items()):
                     yield {**solution, **result}
+
+    def _hash_table(
+        self, pattern: Pattern, bound: frozenset[Variable]
+    ) -> tuple[list[Solution], list[Variable], dict[tuple, list[Solution]]]:
+        """The solutions of ``pattern`` on its own, the variables ``_hash_join`` joins them on,
+        and the solutions by the values of those variables."""
+        results = list(self._solutions(pattern))
+        keys = sorted(pattern.certain & bound)
+        index: dict[tuple, list[Solution]] = defaultdict(list)
+        for result in results:
+            index[tuple(result[key] for key in keys)].append(result)
+        return results, keys, dict(index)
 
 
 def _count(count: Count, solutions: Iterable[Solution]) -> Literal:

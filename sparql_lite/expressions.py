@@ -167,8 +167,10 @@ def _compare(a: Identifier, b: Identifier) -> int:
             space, x = va
             y = vb[1]
             if space in ("numeric", "string", "boolean"):
-                if space == "numeric" and (x != x or y != y):  # NaN is unordered
-                    raise ExpressionError("NaN")
+                if space == "numeric":
+                    if x != x or y != y:  # NaN is unordered
+                        raise ExpressionError("NaN")
+                    x, y = _common(x, a, y, b)
                 return (x > y) - (x < y)  # type: ignore[operator]
             return _compare_times(x, y)  # type: ignore[arg-type]
     raise ExpressionError(f"cannot order {a!r} and {b!r}")
@@ -184,6 +186,9 @@ def equal(a: Identifier, b: Identifier) -> bool:
             if va[0] == vb[0]:
                 if va[0] in _TIME_SPACES:
                     return _compare_times(va[1], vb[1]) == 0  # type: ignore[arg-type]
+                if va[0] == "numeric":
+                    x, y = _common(va[1], a, vb[1], b)
+                    return x == y
                 return va[1] == vb[1]
             if va[0] in _TIME_SPACES and vb[0] in _TIME_SPACES:
                 return False  # a date is never a dateTime
@@ -215,11 +220,30 @@ def effective_boolean_value(term: Identifier) -> bool:
 
 
 def _promote(value: int | Decimal | float, rank: int) -> int | Decimal | float:
+    """A number of a type of rank ``rank`` or lower, as a value of that type (XPath numeric
+    type promotion: integer -> decimal -> float -> double; an integer too large for a double
+    becomes an infinity)."""
     if rank == 0:
         return value
     if rank == 1:
         return Decimal(value)  # type: ignore[arg-type]
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
+def _common(
+    x: int | Decimal | float, a: Literal, y: int | Decimal | float, b: Literal
+) -> tuple[int | Decimal | float, int | Decimal | float]:
+    """The values ``x`` and ``y`` of the numeric literals ``a`` and ``b``, promoted to their
+    common type: ``"0.1"^^xsd:double = 0.1`` (a decimal) compares two doubles. Comparisons
+    and arithmetic promote alike."""
+    rank_a, rank_b = _NUMERIC_RANK[a.datatype], _NUMERIC_RANK[b.datatype]  # type: ignore[index]
+    if rank_a == rank_b:
+        return x, y
+    rank = max(rank_a, rank_b)
+    return _promote(x, rank), _promote(y, rank)
 
 
 def _arithmetic(symbol: str) -> Callable[[Identifier, Identifier], Literal]:
@@ -550,16 +574,23 @@ def _against_number(
     name: str, evaluate: Evaluator, constant: Literal
 ) -> Callable[[Solution], bool]:
     """``expression <op> number`` with a numeric constant, as in ``FILTER(?age >= 90)``:
-    numbers compare by value directly (as :func:`_compare` and :func:`equal` do), anything
-    else as usual."""
+    numbers compare by value directly, promoted to their common type (as :func:`_compare`
+    and :func:`equal` do), anything else as usual."""
     compare, generic, number = _ORDER_OPERATORS[name], _TESTS[name], constant.value
+    rank = _NUMERIC_RANK[constant.datatype]  # type: ignore[index]
+    # The constant as a value of each wider type, promoted once.
+    widened = [_promote(number, wider) if wider > rank else number for wider in range(4)]
 
     def test(solution: Solution) -> bool:
         term = evaluate(solution)
-        if isinstance(term, Literal) and term.datatype in _NUMERIC_RANK and not term.ill_typed:
-            value = term.value
-            if value == value:
-                return compare(value, number)
+        if isinstance(term, Literal):
+            term_rank = _NUMERIC_RANK.get(term.datatype)  # type: ignore[arg-type]
+            if term_rank is not None and not term.ill_typed:
+                value = term.value
+                if value == value:
+                    if term_rank >= rank:
+                        return compare(value, widened[term_rank])
+                    return compare(_promote(value, rank), number)
         return generic(term, constant)
 
     return test

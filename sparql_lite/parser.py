@@ -19,12 +19,16 @@ from lark import Lark, Tree
 from lark.exceptions import UnexpectedInput, UnexpectedToken
 from lark.lexer import PatternStr
 
-from .algebra import Query
+from .algebra import Query, evaluation_depth
 from .errors import QuerySyntaxError, UnsupportedFeature
 from .rules import check
+from .terms import NUMBER_TOKENS
 from .translate import translate
 
-#: Parse trees deeper than this (deeply nested groups or expressions) are refused.
+#: Queries nesting deeper than this are refused (UnsupportedFeature): parse trees (nested
+#: groups or expressions), and the query model as evaluated (see
+#: :func:`~sparql_lite.algebra.evaluation_depth`: a long sequence of triple patterns, OPTIONALs
+#: or arithmetic operators nests one level per element; ``||``, ``&&`` and UNION do not).
 MAX_DEPTH = 200
 CACHE_SIZE = 1024
 
@@ -43,14 +47,7 @@ _NAMED_TERMINALS = {
         ("STRING_LITERAL1", "STRING_LITERAL2", "STRING_LITERAL_LONG1", "STRING_LITERAL_LONG2"),
         "a string",
     ),
-    **dict.fromkeys(
-        (
-            f"{kind}{sign}"
-            for kind in ("INTEGER", "DECIMAL", "DOUBLE")
-            for sign in ("", "_POSITIVE", "_NEGATIVE")
-        ),
-        "a number",
-    ),
+    **dict.fromkeys(NUMBER_TOKENS, "a number"),
 }
 _FUNCTION_RULES = frozenset(
     {
@@ -95,7 +92,13 @@ def _parse(text: str, base: str | None, strict: bool) -> Query:
         raise QuerySyntaxError(
             "expected SELECT, CONSTRUCT, DESCRIBE or ASK, found the end of the query", line, column
         )
-    return translate(tree, base)
+    query = translate(tree, base)
+    if evaluation_depth(query) > MAX_DEPTH:
+        raise UnsupportedFeature(
+            f"nesting deeper than {MAX_DEPTH} levels (a sequence of triple patterns, OPTIONALs "
+            "or arithmetic operators nests one level per element)"
+        )
+    return query
 
 
 @cache

@@ -14,7 +14,8 @@ from rdflib.term import BNode, Identifier, Literal, URIRef, Variable
 from .results import AskResult, SelectResult
 from .terms import number, plain_or_typed, unescape
 
-_SRX = "{http://www.w3.org/2005/sparql-results#}"
+#: The namespace of SPARQL Query Results XML, as ElementTree writes it in tags.
+SRX = "{http://www.w3.org/2005/sparql-results#}"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _TSV_TERM = re.compile(
     r"""<(?P<iri>[^>]*)>
@@ -32,33 +33,34 @@ _TSV_TERM = re.compile(
 def parse_srx(text: str | bytes) -> SelectResult | AskResult:
     """SPARQL Query Results XML."""
     root = ElementTree.fromstring(text.encode() if isinstance(text, str) else text)
-    head = root.find(f"{_SRX}head")
+    head = root.find(f"{SRX}head")
     links = tuple(
         link.get("href", "")
         for link in (head if head is not None else ())
-        if link.tag == f"{_SRX}link"
+        if link.tag == f"{SRX}link"
     )
-    boolean = root.find(f"{_SRX}boolean")
+    boolean = root.find(f"{SRX}boolean")
     if boolean is not None:
         return AskResult((boolean.text or "").strip() == "true", links)
     variables = tuple(
         Variable(v.get("name", ""))
         for v in (head if head is not None else ())
-        if v.tag == f"{_SRX}variable"
+        if v.tag == f"{SRX}variable"
     )
     position = {v: i for i, v in enumerate(variables)}
     rows = []
-    for result in root.iter(f"{_SRX}result"):
+    for result in root.iter(f"{SRX}result"):
         row: list[Identifier | None] = [None] * len(variables)
-        for binding in result.iter(f"{_SRX}binding"):
+        for binding in result.iter(f"{SRX}binding"):
             [value] = list(binding)
-            row[position[Variable(binding.get("name", ""))]] = _srx_term(value)
+            row[position[Variable(binding.get("name", ""))]] = srx_term(value)
         rows.append(tuple(row))
     return SelectResult(variables, rows, links)
 
 
-def _srx_term(element: ElementTree.Element) -> Identifier:
-    tag, text = element.tag.removeprefix(_SRX), element.text or ""
+def srx_term(element: ElementTree.Element) -> Identifier:
+    """The RDF term of a ``uri``, ``bnode`` or ``literal`` element of an XML result."""
+    tag, text = element.tag.removeprefix(SRX), element.text or ""
     if tag == "uri":
         return URIRef(text.strip())
     if tag == "bnode":

@@ -261,10 +261,11 @@ def _check_values(block: Tree) -> None:
     width = sum(1 for child in block.children if isinstance(child, Tree) and child.data == "var")
     for row in block.children:
         if isinstance(row, Tree) and row.data == "data_block_row":
-            values = [value for value in row.children if not _is_nil(value)]
+            values = [value for value in row.children if not is_nil(value)]
             if len(values) != width:
                 raise _error(row, f"a VALUES row has {len(values)} values for {width} variables")
 
 
-def _is_nil(item: Tree | Token) -> bool:
+def is_nil(item: Tree | Token) -> bool:
+    """Whether a parse tree item is the NIL token ``()``."""
     return isinstance(item, Token) and item.type == "NIL"

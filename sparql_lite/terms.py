@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from rdflib.namespace import XSD
-from rdflib.term import Literal, URIRef
+from rdflib.term import Identifier, Literal, URIRef
 
 _ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.DOTALL)
 _ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", "\\": "\\", '"': '"', "'": "'"}
@@ -17,6 +17,10 @@ _NUMERIC_TYPES = {
     "DECIMAL": XSD.decimal,
     "DOUBLE": XSD.double,
 }
+#: The grammar's number tokens (INTEGER, INTEGER_POSITIVE, ..., DOUBLE_NEGATIVE).
+NUMBER_TOKENS = frozenset(
+    f"{kind}{sign}" for kind in _NUMERIC_TYPES for sign in ("", "_POSITIVE", "_NEGATIVE")
+)
 
 
 def _code_point(match: re.Match[str]) -> str:
@@ -63,10 +67,17 @@ def number(token_type: str, text: str) -> Literal:
 def plain_or_typed(
     lexical: str, datatype: URIRef | None = None, lang: str | None = None
 ) -> Literal:
-    """A literal in RDF 1.1 form (``"x"^^xsd:string`` is the simple literal ``"x"``), its
-    lexical form kept as written (``"01"^^xsd:integer`` is not the term ``"1"^^xsd:integer``)."""
+    """A literal in RDF 1.1 form (see :func:`rdf11`), its lexical form kept as written
+    (``"01"^^xsd:integer`` is not the term ``"1"^^xsd:integer``)."""
     if lang is not None:
         return Literal(lexical, lang=lang)
-    if datatype is None or datatype == XSD.string:
+    if datatype is None:
         return Literal(lexical)
-    return Literal(lexical, datatype=datatype, normalize=False)
+    return rdf11(Literal(lexical, datatype=datatype, normalize=False))  # type: ignore[return-value]
+
+
+def rdf11(term: Identifier) -> Identifier:
+    """The RDF 1.1 form of a term: an xsd:string literal becomes a simple literal."""
+    if isinstance(term, Literal) and term.datatype == XSD.string:
+        return Literal(str(term))
+    return term

@@ -2,14 +2,14 @@
 
 Graph patterns become BGP, Join, LeftJoin, Union and Filter (adjacent triple blocks of a group
 merge into one BGP; a group's FILTERs apply to the whole group; a FILTER directly inside
-OPTIONAL becomes the LeftJoin condition). Everything outside the subset raises
-UnsupportedFeature with the name of the feature.
+OPTIONAL becomes the LeftJoin condition; ``a UNION b UNION c`` becomes a balanced tree of
+Unions, ``a || b || c`` and ``a && b && c`` one Call each, so that long lists nest shallowly).
+Everything outside the subset raises UnsupportedFeature with the name of the feature.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import reduce
 from itertools import count
 
 from lark import Token, Tree
@@ -35,6 +35,7 @@ from .algebra import (
 )
 from .errors import UnsupportedFeature
 from .expressions import FUNCTIONS
+from .rules import is_nil
 
 PROPERTY_PATHS = "property paths"
 NAMED_GRAPHS = "named graphs (FROM/GRAPH)"
@@ -58,11 +59,6 @@ _UNSUPPORTED_EXPRESSIONS = {
     "replace": "function REPLACE",
 }
 _COMPARISONS = {"eq": "=", "ne": "!=", "lt": "<", "gt": ">", "le": "<=", "ge": ">="}
-_NUMBERS = frozenset(
-    f"{kind}{sign}"
-    for kind in ("INTEGER", "DECIMAL", "DOUBLE")
-    for sign in ("", "_POSITIVE", "_NEGATIVE")
-)
 
 
 def translate(tree: Tree, base: str | None) -> Query:
@@ -218,7 +214,7 @@ class _Translator:
                 pattern = LeftJoin(pattern, optional, condition)
             else:  # group_or_union_graph_pattern
                 branches = [self._group(branch) for branch in element.children]
-                pattern = _join(pattern, reduce(Union, branches))
+                pattern = _join(pattern, _balanced_union(branches))
         return _join(pattern, BGP(tuple(pending))), filters
 
     def _triples(self, node: Tree | None, template: bool) -> list[TriplePattern]:
@@ -290,7 +286,7 @@ class _Translator:
                 return self._literal(node)
             if node.data == "boolean_literal":
                 return Literal(node.children[0].lower(), datatype=XSD.boolean)
-        elif node.type in _NUMBERS:
+        elif node.type in terms.NUMBER_TOKENS:
             return terms.number(node.type, node)
         elif node.type == "NIL":
             return RDF.nil
@@ -321,14 +317,13 @@ class _Translator:
         kind = node.data
         if kind in ("or_expression", "and_expression"):
             symbol = "||" if kind == "or_expression" else "&&"
-            operands = [self._expression(child) for child in node.children]
-            return reduce(lambda a, b: Call(symbol, (a, b)), operands)
+            return Call(symbol, tuple(self._expression(child) for child in node.children))
         if kind in _COMPARISONS:
             left, right = node.children
             return Call(_COMPARISONS[kind], (self._expression(left), self._expression(right)))
         if kind in ("in_list", "not_in_list"):
             needle, haystack = node.children
-            items = [self._expression(c) for c in haystack.children if not _is_nil(c)]
+            items = [self._expression(c) for c in haystack.children if not is_nil(c)]
             return Call("IN" if kind == "in_list" else "NOT IN", (self._expression(needle), *items))
         if kind in ("additive_expression", "multiplicative_expression"):
             return self._arithmetic(node.children)
@@ -342,7 +337,7 @@ class _Translator:
             name = node.children[0].children[0].upper()
             if name not in FUNCTIONS:
                 raise UnsupportedFeature(f"function {name}")
-            arguments = [self._expression(c) for c in node.children[1:] if not _is_nil(c)]
+            arguments = [self._expression(c) for c in node.children[1:] if not is_nil(c)]
             return Call(name, tuple(arguments))
         if kind == "call_list":
             raise UnsupportedFeature(f"function {node.children[0].children[0].upper()}")
@@ -360,7 +355,7 @@ class _Translator:
         index = 1
         while index < len(children):
             item = children[index]
-            if isinstance(item, Token) and item.type in _NUMBERS:
+            if isinstance(item, Token) and item.type in terms.NUMBER_TOKENS:
                 operand: Expr = terms.number(item.type, item[1:])
                 index += 1
                 while index < len(children) and children[index] in ("*", "/"):
@@ -384,10 +379,6 @@ def _join(left: Pattern, right: Pattern) -> Pattern:
     return Join(left, right)
 
 
-def _is_nil(item: Tree | Token) -> bool:
-    return isinstance(item, Token) and item.type == "NIL"
-
-
 def _flatten(node: Tree, *wrappers: str) -> Iterator[Tree]:
     """The children of ``node``, with those of the (optional, inlined) ``wrappers`` spliced in."""
     for child in node.children:
@@ -403,7 +394,17 @@ def _subtrees(node: Tree | Token) -> set[str]:
 
 
 def _conjunction(expressions: list[Expr]) -> Expr:
-    return reduce(lambda a, b: Call("&&", (a, b)), expressions)
+    return expressions[0] if len(expressions) == 1 else Call("&&", tuple(expressions))
+
+
+def _balanced_union(branches: list[Pattern]) -> Pattern:
+    """The UNION of the branches as a balanced tree: evaluated depth first, left to right, it
+    gives the solutions in the order of the left-deep tree of the text (UNION is associative),
+    but nests log2(n) levels deep, not n."""
+    if len(branches) == 1:
+        return branches[0]
+    middle = (len(branches) + 1) // 2  # three branches: (a UNION b) UNION c, as written
+    return Union(_balanced_union(branches[:middle]), _balanced_union(branches[middle:]))
 
 
 def _visible_variables(pattern: Pattern) -> Iterator[Variable]:

@@ -3,7 +3,7 @@ joins, join order, prefetch batches, and limits (wall time, results, the Dataset
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 
 import pytest
 from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef, Variable
@@ -15,9 +15,11 @@ from sparql_lite import (
     LimitExceeded,
     Limits,
     SelectResult,
+    UnsupportedFeature,
     execute,
     parse_query,
 )
+from sparql_lite.parser import MAX_DEPTH
 from sparql_lite.planner import order_patterns
 
 EX = Namespace("http://example.org/")
@@ -272,3 +274,136 @@ def test_variables_appear_in_select_star_order_without_blank_nodes(people: InMem
     assert isinstance(result, SelectResult)
     assert result.variables == (Variable("p"), Variable("c"))
     assert URIRef(EX.paris) in {row[1] for row in result.rows}
+
+
+# --- work done once per run, not once per batch ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * { ?x :link ?z { ?y :name ?n OPTIONAL { ?x :link ?y } } UNION { ?z :name ?n } }",
+        "SELECT * { ?x :link ?z OPTIONAL { { ?y :name ?n OPTIONAL { ?x :link ?y } } } }",
+    ],
+)
+def test_a_pattern_evaluated_on_its_own_is_evaluated_once_per_run(
+    chain: InMemoryDataset, text: str
+) -> None:
+    """The group reads ?x, which the solutions joined with it bind but the group does not
+    always bind: it is evaluated on its own and hash-joined. A UNION branch or an OPTIONAL
+    joins batch by batch (20 solutions, 5 batches here), the evaluation happens once."""
+    dataset = Recording(chain)
+    rows = select(text, dataset, batch_size=4)  # type: ignore[arg-type]
+    assert sorted(rows, key=str) == sorted(select(text, chain), key=str)
+    assert len(rows) > 20
+    lookups = [call for call in dataset.calls if call == ("triples", None, EX.name, None)]
+    assert len(lookups) == 1
+
+
+def test_a_join_order_is_planned_once_per_run(chain: InMemoryDataset) -> None:
+    dataset = Recording(chain)
+    text = "SELECT * { :hub :link ?x OPTIONAL { ?x :name ?n . ?y :link ?x } }"
+    rows = select(text, dataset, batch_size=2)  # type: ignore[arg-type]
+    assert len(rows) == 20
+    assert [call[0] for call in dataset.calls].count("estimate") == 2  # one per triple pattern
+
+
+# --- long lists: evaluated, or refused by name, never a RecursionError ----------------------
+
+LONG = 500
+
+
+@pytest.fixture(scope="module")
+def numbers() -> InMemoryDataset:
+    return InMemoryDataset([(EX[f"n{i}"], EX.value, Literal(i)) for i in range(3)])
+
+
+def names(text: str, dataset: InMemoryDataset) -> list[str]:
+    return [str(row[0]).removeprefix(str(EX)) for row in select(text, dataset)]
+
+
+def test_long_disjunctions_and_conjunctions_are_evaluated(numbers: InMemoryDataset) -> None:
+    anyof = " || ".join(f"?v = {i + 2}" for i in range(LONG))
+    noneof = " && ".join(f"?v != {i + 2}" for i in range(LONG))
+    filters = " ".join(f"FILTER(?v != {i + 2})" for i in range(LONG))
+    assert names(f"SELECT ?n {{ ?n :value ?v FILTER({anyof}) }}", numbers) == ["n2"]
+    assert sorted(names(f"SELECT ?n {{ ?n :value ?v FILTER({noneof}) }}", numbers)) == [
+        "n0",
+        "n1",
+    ]
+    assert sorted(names(f"SELECT ?n {{ ?n :value ?v {filters} }}", numbers)) == ["n0", "n1"]
+    optional = f"SELECT ?n ?w {{ ?n :value ?v OPTIONAL {{ ?n :value ?w FILTER({anyof}) }} }}"
+    assert sorted(select(optional, numbers), key=str) == [
+        (str(EX.n0), None),
+        (str(EX.n1), None),
+        (str(EX.n2), 2),
+    ]
+
+
+def test_a_long_union_is_evaluated_in_the_order_written(numbers: InMemoryDataset) -> None:
+    branches = " UNION ".join(f"{{ ?n :value {i} }}" for i in reversed(range(4 * LONG)))
+    assert names(f"SELECT ?n {{ {branches} }}", numbers) == ["n2", "n1", "n0"]
+    few = " UNION ".join(f"{{ ?n :value {i} }}" for i in (1, 0, 2, 1, 0))
+    assert names(f"SELECT ?n {{ {few} }}", numbers) == ["n1", "n0", "n2", "n1", "n0"]
+
+
+def optionals(n: int) -> str:
+    steps = " ".join(f"OPTIONAL {{ ?n :value ?v{i} }}" for i in range(n))
+    return f"SELECT * {{ ?n :value ?v {steps} }}"
+
+
+def sums(n: int) -> str:
+    return "ASK { ?n :value ?v FILTER(?v < " + " + ".join(["1"] * n) + ") }"
+
+
+def differences(n: int) -> str:
+    return "ASK { ?n :value ?v FILTER(?v < 1 " + " ".join(["-1"] * (n - 1)) + ") }"
+
+
+def products(n: int) -> str:
+    return "ASK { ?n :value ?v FILTER(?v < " + " * ".join(["1"] * n) + ") }"
+
+
+def triples(n: int) -> str:
+    return "ASK { " + " ".join(f"?n :value ?v{i} ." for i in range(n)) + " }"
+
+
+def groups(n: int) -> str:
+    return "ASK { " + " ".join("{ ?n ?p ?v }" for _ in range(n)) + " }"
+
+
+SEQUENCES = [optionals, sums, differences, products, triples, groups]
+
+
+@pytest.mark.parametrize("make", SEQUENCES)
+def test_a_sequence_nesting_too_deep_is_refused(
+    numbers: InMemoryDataset, make: Callable[[int], str]
+) -> None:
+    """OPTIONAL, arithmetic (not associative on doubles) and join steps (one per triple
+    pattern or group) nest one level per element: past MAX_DEPTH they are refused, as deeply
+    nested groups are, and the endpoint answers 501, not 500."""
+    with pytest.raises(UnsupportedFeature, match=f"nesting deeper than {MAX_DEPTH} levels"):
+        execute(PREFIX + make(LONG), numbers)
+
+
+@pytest.mark.parametrize("make", SEQUENCES)
+def test_the_longest_sequence_accepted_is_evaluated_from_a_deep_stack(
+    numbers: InMemoryDataset, make: Callable[[int], str]
+) -> None:
+    """The depth limit leaves room for the caller's stack: 300 more frames here (and pytest's
+    own; Python's default limit is 1000)."""
+    low, high = 1, LONG  # accepted, refused
+    while high - low > 1:
+        middle = (low + high) // 2
+        try:
+            parse_query(PREFIX + make(middle))
+            low = middle
+        except UnsupportedFeature:
+            high = middle
+    assert low >= MAX_DEPTH // 2
+    text = PREFIX + make(low)
+
+    def deeper(frames: int) -> object:
+        return deeper(frames - 1) if frames else execute(text, numbers)
+
+    deeper(300)

@@ -7,7 +7,16 @@ import pytest
 from rdflib import RDF, XSD, BNode, Literal, URIRef, Variable
 
 from sparql_lite import QuerySyntaxError, UnsupportedFeature, parse_query
-from sparql_lite.algebra import BGP, Call, Count, Filter, LeftJoin, TriplePattern, Union
+from sparql_lite.algebra import (
+    BGP,
+    Call,
+    Count,
+    Filter,
+    LeftJoin,
+    TriplePattern,
+    Union,
+    evaluation_depth,
+)
 from sparql_lite.parser import MAX_DEPTH, cache_info
 
 EX = "http://example.org/"
@@ -215,6 +224,51 @@ def test_deep_nesting_is_refused() -> None:
     groups = "ASK " + "{ " * MAX_DEPTH + "}" * MAX_DEPTH
     with pytest.raises(UnsupportedFeature, match="nesting deeper"):
         parse_query(groups)
+
+
+def test_long_lists_nest_shallowly() -> None:
+    """|| and && chains are one Call, a group's FILTERs one conjunction, UNIONs a balanced tree
+    (in the order written): 500 of each stays far from the depth limit."""
+    anyof = " || ".join(f"?o = {i}" for i in range(500))
+    filters = " ".join(f"FILTER(?o != {i})" for i in range(500))
+    union = " UNION ".join(f"{{ ?s :p{i} ?o }}" for i in range(500))
+    query = parse_query(PREFIX + f"ASK {{ ?s ?p ?o FILTER(({anyof}) && ?s != :a) {filters} }}")
+    assert isinstance(query.pattern, Filter)
+    conjunction = query.pattern.condition
+    assert isinstance(conjunction, Call) and conjunction.name == "&&"
+    assert len(conjunction.args) == 501
+    [disjunction, _] = conjunction.args[0].args  # type: ignore[union-attr]
+    assert disjunction.name == "||" and len(disjunction.args) == 500  # type: ignore[union-attr]
+    assert evaluation_depth(query) == 5  # FILTER, && of the FILTERs, &&, ||, =
+
+    pattern = parse_query(PREFIX + f"SELECT * {{ {union} }}").pattern
+    branches, depth, stack = [], 0, [(pattern, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, Union):
+            stack += [(node.right, level + 1), (node.left, level + 1)]
+        else:
+            branches.append(node.triples[0].predicate)  # type: ignore[union-attr]
+            depth = max(depth, level)
+    assert branches == [URIRef(f"{EX}p{i}") for i in range(500)]
+    assert depth == 10  # ceil(log2(500)) + 1
+    three = parse_query(PREFIX + "SELECT * { {?s :a ?o} UNION {?s :b ?o} UNION {?s :c ?o} }")
+    assert isinstance(three.pattern, Union) and isinstance(three.pattern.left, Union)
+
+
+def test_the_depth_of_evaluation_counts_sequences() -> None:
+    def depth(text: str) -> int:
+        return evaluation_depth(parse_query(PREFIX + text))
+
+    assert depth("ASK {}") == 1
+    assert depth("ASK { ?s :p ?o . ?o :q ?x . ?x :r 1 }") == 3  # one join step per pattern
+    assert depth("ASK { { ?s :p ?o } { ?s :q ?x OPTIONAL { ?x :r ?y } } }") == 3
+    assert depth("ASK { ?s :p ?o OPTIONAL { ?o :q ?x } OPTIONAL { ?o :r ?y } }") == 3
+    assert depth("ASK { ?s :p ?o FILTER(?o < 1 + 2 * 3) }") == 4
+    assert depth("SELECT * { ?s :p ?o } ORDER BY (1 + 2 + 3 + 4 + 5)") == 4
+    long = "ASK { ?s :p ?o FILTER(?o < " + " + ".join(["1"] * MAX_DEPTH) + ") }"
+    with pytest.raises(UnsupportedFeature, match=f"nesting deeper than {MAX_DEPTH} levels"):
+        parse_query(PREFIX + long)
 
 
 def test_parsed_queries_are_cached() -> None:

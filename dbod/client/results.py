@@ -7,13 +7,10 @@ from dataclasses import dataclass
 from xml.etree.ElementTree import Element, ParseError, XMLPullParser
 
 from rdflib.query import ResultRow
-from rdflib.term import BNode, Identifier, URIRef, Variable
+from rdflib.term import Identifier, Variable
 
 from dbod.client.errors import DbodError
-from sparql_lite.terms import plain_or_typed
-
-_SRX = "{http://www.w3.org/2005/sparql-results#}"
-_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+from sparql_lite.result_parsers import SRX, srx_term
 
 
 @dataclass(frozen=True)
@@ -85,26 +82,16 @@ class SrxReader:
         for event, element in self._parser.read_events():
             tag = element.tag
             if event == "start":
-                if tag == _SRX + "results":
+                if tag == SRX + "results":
                     self._results = element
-            elif tag == _SRX + "variable":
+            elif tag == SRX + "variable":
                 self._names.append(Variable(element.get("name", "")))
-            elif tag == _SRX + "head":
+            elif tag == SRX + "head":
                 self.variables = tuple(self._names)
-            elif tag == _SRX + "result" and self._results is not None:
-                terms = {Variable(b.get("name", "")): _term(b[0]) for b in element if len(b)}
+            elif tag == SRX + "result" and self._results is not None:
+                terms = {Variable(b.get("name", "")): srx_term(b[0]) for b in element if len(b)}
                 rows.append(result_row(self.variables, terms))
                 self._results.remove(element)  # a row read is a row forgotten
-            elif tag == _SRX + "boolean":
+            elif tag == SRX + "boolean":
                 self.boolean = (element.text or "").strip() == "true"
         return rows
-
-
-def _term(element: Element) -> Identifier:
-    kind, text = element.tag.removeprefix(_SRX), element.text or ""
-    if kind == "uri":
-        return URIRef(text)
-    if kind == "bnode":
-        return BNode(text)
-    datatype = element.get("datatype")
-    return plain_or_typed(text, URIRef(datatype) if datatype else None, element.get(_XML_LANG))
