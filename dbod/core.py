@@ -7,7 +7,8 @@ concurrently within a bound. Concurrent requests for the same uncached title sha
 fetch (single flight). When upstream fails, a cached description is served marked ``stale``;
 with nothing cached the error is :class:`~dbod.sources.mediawiki.UpstreamUnavailable`.
 Objects of mapping-based statements that are redirect titles are replaced by their targets,
-as DBpedia releases do.
+as DBpedia releases do; redirect answers (for templates and objects) are kept a week. A graph
+extracted while upstream could not answer those questions is served marked stale, not cached.
 """
 
 from __future__ import annotations
